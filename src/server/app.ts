@@ -1,0 +1,81 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import { addAuthRoutes } from "./auth/auth.routes.js";
+import type { AuthModule } from "./auth/index.js";
+import type { Config } from "./config.js";
+import type { DatabaseHandle } from "./db/client.js";
+import type { AppEnv } from "./http/app-env.js";
+import { methodNotAllowedProblem, notFound, onError } from "./http/errors.js";
+import { originCheck } from "./http/origin-check.js";
+import { ApiError } from "./http/problem.js";
+import { requestLog } from "./http/request-log.js";
+import { securityHeaders } from "./http/security-headers.js";
+import type { Logger } from "./logger.js";
+import { addOpsRoutes } from "./ops/ops.routes.js";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  auth: AuthModule;
+  logger: Logger;
+}
+
+/**
+ * Builds the whole HTTP application from its dependencies. main.ts serves it; tests call
+ * `app.request()` on one built over a fresh database.
+ */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const { config, database, auth, logger } = deps;
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use(requestId({ headerName: "X-Request-Id", limitLength: 128 }));
+  app.use(requestLog(logger));
+  app.use(securityHeaders({ https: config.publicUrl.startsWith("https:") }));
+  if (config.corsOrigins.length > 0) {
+    app.use(
+      "/api/*",
+      cors({
+        origin: config.corsOrigins,
+        credentials: true,
+        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allowHeaders: ["Authorization", "Content-Type", "If-Match", "X-Refresh-Token", "X-Request-Id"],
+        exposeHeaders: ["ETag", "Location", "Retry-After", "X-Request-Id", "WWW-Authenticate"],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedProblem }));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, "payload_too_large", "The request body is larger than 64 KiB.");
+      },
+    }),
+  );
+  app.use("/api/*", originCheck({ allowedOrigins: [config.publicUrl, ...config.corsOrigins] }));
+
+  addOpsRoutes(app, database);
+  addAuthRoutes(app, { config, service: auth.service, tokens: auth.tokens, revocations: auth.revocations });
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Taskvault API", version: "0.1.0", description: "Multi-user tasks behind a strict auth layer." },
+    servers: [{ url: config.publicUrl }],
+  });
+
+  app.notFound(notFound);
+  app.onError(onError(logger));
+  return app;
+}

@@ -1,0 +1,107 @@
+import { gt, lt, or, sql } from "drizzle-orm";
+import type { Database } from "../db/client.js";
+import { sessionRevocations } from "../db/schema/index.js";
+import type { Logger } from "../logger.js";
+
+// Rows that committed out of `seq` order are caught by re-reading this recent window.
+const OVERLAP = sql`now() - interval '10 seconds'`;
+
+/**
+ * The set of signed-out sessions whose access tokens have not expired yet. The check on each
+ * request is a map lookup; `revoke` writes a row that every other process picks up on its next
+ * poll (see the README, "Revocation").
+ */
+export class RevocationList {
+  private readonly revoked = new Map<string, number>();
+  private lastSeq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+    /** How long a revocation must be remembered: the access-token lifetime plus clock skew. */
+    private readonly rememberSeconds: number,
+  ) {}
+
+  isRevoked(sessionId: string): boolean {
+    const until = this.revoked.get(sessionId);
+    if (until === undefined) return false;
+    if (until < Date.now()) {
+      this.revoked.delete(sessionId);
+      return false;
+    }
+    return true;
+  }
+
+  /** Records a revocation inside the caller's transaction; call `remember` once it commits. */
+  async record(tx: Pick<Database, "insert">, sessionIds: string[]): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await tx.insert(sessionRevocations).values(
+      sessionIds.map((sessionId) => ({
+        sessionId,
+        expiresAt: sql`now() + ${this.rememberSeconds}::int * interval '1 second'`,
+      })),
+    );
+  }
+
+  /** Makes the revocation effective in this process at once. */
+  remember(sessionIds: string[]): void {
+    const until = Date.now() + this.rememberSeconds * 1000;
+    for (const id of sessionIds) this.revoked.set(id, until);
+  }
+
+  /** Reads revocations made by other processes since the last call. */
+  sync(): Promise<void> {
+    this.polling ??= this.readNew().finally(() => {
+      this.polling = undefined;
+    });
+    return this.polling;
+  }
+
+  /** Polls every `intervalMs` (for several processes on one PostgreSQL) and prunes old rows. */
+  start(intervalMs: number | undefined): void {
+    let ticks = 0;
+    const period = intervalMs ?? 60_000;
+    this.timer = setInterval(() => {
+      ticks++;
+      const work = intervalMs ? this.sync() : Promise.resolve();
+      const pruneEvery = Math.max(1, Math.round(60_000 / period));
+      work
+        .then(() => (ticks % pruneEvery === 0 ? this.prune() : undefined))
+        .catch((error: unknown) => this.logger.warn({ err: errorMessage(error) }, "revocation poll failed"));
+    }, period);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async readNew(): Promise<void> {
+    const rows = await this.db
+      .select({
+        seq: sessionRevocations.seq,
+        sessionId: sessionRevocations.sessionId,
+        expiresAt: sessionRevocations.expiresAt,
+      })
+      .from(sessionRevocations)
+      .where(
+        sql`${sessionRevocations.expiresAt} > now() and (${or(gt(sessionRevocations.seq, this.lastSeq), gt(sessionRevocations.revokedAt, OVERLAP))})`,
+      );
+    for (const row of rows) {
+      this.revoked.set(row.sessionId, row.expiresAt.getTime());
+      if (row.seq > this.lastSeq) this.lastSeq = row.seq;
+    }
+  }
+
+  private async prune(): Promise<void> {
+    await this.db.delete(sessionRevocations).where(lt(sessionRevocations.expiresAt, sql`now()`));
+    const now = Date.now();
+    for (const [id, until] of this.revoked) if (until < now) this.revoked.delete(id);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,222 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+/** Headers that may carry the client address when a proxy we run sets them. */
+export const trustedProxyHeaders = ["x-forwarded-for", "x-real-ip", "forwarded", "cf-connecting-ip"] as const;
+export type TrustProxyHeader = (typeof trustedProxyHeaders)[number];
+
+const seconds = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      if (!/^\d+$/.test(v) || Number(v) < 1) {
+        ctx.addIssue({ code: "custom", message: `${name} must be a whole number of seconds, got "${v}"` });
+        return z.NEVER;
+      }
+      return Number(v);
+    });
+
+const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return 3000;
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < 0 || n > 65535) {
+        ctx.addIssue({ code: "custom", message: `PORT must be a port number (0-65535), got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      try {
+        const url = new URL(v);
+        if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") throw new Error("protocol");
+        return v;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "DATABASE_URL must be a postgres:// or postgresql:// URL" });
+        return z.NEVER;
+      }
+    }),
+  DATA_DIR: z.string().min(1).default("./data"),
+  AUTH_SECRET: z.string().optional(),
+  BETTER_AUTH_SECRET: z.string().optional(),
+  AUTH_PREVIOUS_SECRETS: z.string().optional(),
+  PUBLIC_URL: z.string().optional(),
+  CORS_ORIGINS: z.string().optional(),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      const header = v.trim().toLowerCase();
+      if (!(trustedProxyHeaders as readonly string[]).includes(header)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `TRUST_PROXY must be one of ${trustedProxyHeaders.join(", ")}, got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return header as TrustProxyHeader;
+    }),
+  ACCESS_TOKEN_TTL: seconds("ACCESS_TOKEN_TTL", 900),
+  SESSION_TTL: seconds("SESSION_TTL", 604800),
+  LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const level = v === undefined || v === "" ? "info" : v.toLowerCase();
+      if (!["debug", "info", "warn", "error"].includes(level)) {
+        ctx.addIssue({ code: "custom", message: `LOG_LEVEL must be debug, info, warn or error, got "${v}"` });
+        return z.NEVER;
+      }
+      return level as LogLevel;
+    }),
+});
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Limits for the database-backed throttles (see docs/decisions/004-throttling.md). */
+export interface RateLimits {
+  /** Failed sign-ins allowed per account in one window. */
+  signinFailuresPerAccount: number;
+  /** Failed sign-ins allowed per client address in one window (password spraying). */
+  signinFailuresPerAddress: number;
+  signinWindowSeconds: number;
+  /** Sign-up attempts allowed per client address in one window. */
+  signupsPerAddress: number;
+  signupWindowSeconds: number;
+}
+
+export const defaultRateLimits: RateLimits = {
+  signinFailuresPerAccount: 10,
+  signinFailuresPerAddress: 50,
+  signinWindowSeconds: 15 * 60,
+  signupsPerAddress: 20,
+  signupWindowSeconds: 60 * 60,
+};
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Current secret first, then older ones still accepted for decryption. */
+  secrets: string[];
+  /** True when the secret was generated into DATA_DIR rather than configured. */
+  secretGenerated: boolean;
+  publicUrl: string;
+  corsOrigins: string[];
+  trustProxy: TrustProxyHeader | undefined;
+  accessTokenTtl: number;
+  sessionTtl: number;
+  logLevel: LogLevel;
+  rateLimits: RateLimits;
+}
+
+/** A configuration problem the operator must fix; main.ts prints its message alone. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+function parseOrigin(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be a URL like https://todo.example.com, got "${value}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`${name} must use http or https, got "${value}"`);
+  }
+  return url.origin;
+}
+
+function readOrCreateLocalSecret(dataDir: string): string {
+  const file = join(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+function resolveSecrets(env: z.infer<typeof envSchema>, production: boolean, dataDir: string) {
+  const configured = env.AUTH_SECRET || env.BETTER_AUTH_SECRET;
+  const previous = (env.AUTH_PREVIOUS_SECRETS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of [configured, ...previous]) {
+    if (s !== undefined && s.length < MIN_SECRET_LENGTH) {
+      const name = s === configured ? "AUTH_SECRET" : "AUTH_PREVIOUS_SECRETS";
+      throw new ConfigError(`${name} must be at least ${MIN_SECRET_LENGTH} characters (try: openssl rand -base64 32)`);
+    }
+  }
+  if (configured) return { secrets: [configured, ...previous], generated: false };
+  if (production) {
+    throw new ConfigError("AUTH_SECRET is required when NODE_ENV=production (try: openssl rand -base64 32)");
+  }
+  return { secrets: [readOrCreateLocalSecret(dataDir), ...previous], generated: true };
+}
+
+/**
+ * Parses the environment once. Throws ConfigError with a one-line message naming the variable.
+ *
+ * @example
+ *   const config = loadConfig(process.env); // { port: 3000, host: "127.0.0.1", ... }
+ */
+export function loadConfig(environment: Record<string, string | undefined>, overrides: Partial<Config> = {}): Config {
+  const parsed = envSchema.safeParse(environment);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? "environment");
+    const message = issue?.message ?? "invalid";
+    throw new ConfigError(message.includes(name) ? message : `${name}: ${message}`);
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === "production";
+  const dataDir = resolve(env.DATA_DIR);
+  const publicUrl = env.PUBLIC_URL
+    ? parseOrigin("PUBLIC_URL", env.PUBLIC_URL)
+    : `http://localhost:${env.PORT === 0 ? 3000 : env.PORT}`;
+  const corsOrigins = (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((o) => parseOrigin("CORS_ORIGINS", o));
+  const { secrets, generated } = overrides.secrets
+    ? { secrets: overrides.secrets, generated: false }
+    : resolveSecrets(env, production, dataDir);
+  return {
+    production,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir,
+    secrets,
+    secretGenerated: generated,
+    publicUrl,
+    corsOrigins,
+    trustProxy: env.TRUST_PROXY,
+    accessTokenTtl: env.ACCESS_TOKEN_TTL,
+    sessionTtl: env.SESSION_TTL,
+    logLevel: env.LOG_LEVEL,
+    rateLimits: defaultRateLimits,
+    ...overrides,
+  };
+}

@@ -1,0 +1,112 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import { ConfigError } from "../config.js";
+import { migratePglite, migratePostgres } from "./migrate.js";
+import * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+/** The Drizzle database, whichever driver is under it. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: "pglite" | "postgres";
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** Applies the committed migrations (idempotent). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** A PostgreSQL URL; when absent, the embedded PGlite database is used. */
+  databaseUrl?: string | undefined;
+  /** Where PGlite keeps its files; absent means in memory (tests). */
+  dataDir?: string | undefined;
+  /** A PGlite data-dir tarball to start from (tests clone one migrated database). */
+  pgliteSeed?: Blob | undefined;
+  poolSize?: number;
+}
+
+/** Opens the configured database. Migrations are run separately (see migrate.ts). */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return openPglite(options.dataDir, options.pgliteSeed);
+}
+
+async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as Database;
+  return {
+    db,
+    driver: "postgres",
+    async ping() {
+      await pool.query("select 1");
+    },
+    migrate: () => migratePostgres(pool),
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string | undefined, seed: Blob | undefined): Promise<DatabaseHandle> {
+  let lockFile: string | undefined;
+  let dir: string | undefined;
+  if (dataDir) {
+    dir = join(dataDir, "pglite");
+    mkdirSync(dir, { recursive: true }); // PGlite's own mkdir is not recursive.
+    lockFile = join(dataDir, "pglite.pid");
+    takeLock(lockFile);
+  }
+  try {
+    const client = new PGlite({ ...(dir ? { dataDir: dir } : {}), ...(seed ? { loadDataDir: seed } : {}) });
+    await client.waitReady;
+    const pgliteDb = drizzlePglite(client, { schema });
+    const db = pgliteDb as unknown as Database;
+    return {
+      db,
+      driver: "pglite",
+      async ping() {
+        await client.query("select 1");
+      },
+      migrate: () => migratePglite(pgliteDb),
+      async close() {
+        await client.close();
+        if (lockFile) rmSync(lockFile, { force: true });
+      },
+    };
+  } catch (error) {
+    if (lockFile) rmSync(lockFile, { force: true });
+    throw error;
+  }
+}
+
+/** PGlite must never be opened by two processes at once: refuse to start a second one. */
+function takeLock(lockFile: string): void {
+  if (existsSync(lockFile)) {
+    const pid = Number(readFileSync(lockFile, "utf8").trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new ConfigError(
+        `DATA_DIR is in use by another Taskvault process (pid ${pid}); the embedded database serves one process. Use DATABASE_URL to run several.`,
+      );
+    }
+  }
+  writeFileSync(lockFile, String(process.pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

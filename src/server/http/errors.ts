@@ -1,0 +1,63 @@
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Logger } from "../logger.js";
+import type { AppEnv } from "./app-env.js";
+import { ApiError } from "./problem.js";
+
+/** Renders a problem through the context, so headers set earlier (Set-Cookie) are kept. */
+export function sendProblem(c: Context, error: ApiError): Response {
+  for (const [name, value] of Object.entries(error.options.headers ?? {})) c.header(name, value);
+  c.header("Content-Type", "application/problem+json");
+  return c.body(JSON.stringify(error.toProblem()), error.status as 400);
+}
+
+/**
+ * The one place where errors become responses. Expected failures (ApiError) keep their status
+ * and code; anything else is logged with the request id and answered with a bare 500.
+ */
+export function onError(logger: Logger): ErrorHandler<AppEnv> {
+  return function onError(error, c) {
+    if (error instanceof ApiError) return sendProblem(c, error);
+    if (error instanceof HTTPException && error.status === 413) {
+      return sendProblem(c, new ApiError(413, "payload_too_large", "The request body is larger than 64 KiB."));
+    }
+    logger.error({ reqId: c.get("requestId"), err: describeError(error) }, "unhandled error");
+    return sendProblem(
+      c,
+      new ApiError(
+        500,
+        "internal",
+        "Something went wrong on our side. Try again; if it persists, quote the X-Request-Id.",
+      ),
+    );
+  };
+}
+
+export const notFound: NotFoundHandler = (c) =>
+  sendProblem(c, new ApiError(404, "not_found", `Nothing at ${c.req.method} ${c.req.path}.`));
+
+/** 405 keeps the contract's code list: no route answers this method here, so `not_found`. */
+export function methodNotAllowedProblem(c: Context, methods: string[]): Response {
+  c.header("Allow", methods.join(", "));
+  return sendProblem(
+    c,
+    new ApiError(405, "not_found", `${c.req.method} is not allowed here. Allowed: ${methods.join(", ")}.`, {
+      title: "Method Not Allowed",
+    }),
+  );
+}
+
+/**
+ * An error fit for the log: Drizzle puts a failed query's parameters (emails, tokens) in its
+ * message, so everything from "params:" on is cut from the message and the stack.
+ */
+export function describeError(error: Error): { name: string; message: string; stack?: string; cause?: string } {
+  const scrub = (text: string) => text.replace(/\nparams:[\s\S]*?(?=\n {4}at |$)/g, "\nparams: [redacted]");
+  const cause = error.cause instanceof Error ? scrub(error.cause.message) : undefined;
+  return {
+    name: error.name,
+    message: scrub(error.message),
+    ...(error.stack ? { stack: scrub(error.stack) } : {}),
+    ...(cause ? { cause } : {}),
+  };
+}

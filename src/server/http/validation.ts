@@ -1,0 +1,79 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import type { FieldError } from "../../shared/problem.js";
+import { ApiError, validationError } from "./problem.js";
+
+/** Turns zod issues into the contract's `errors[]`: one entry per field, unknown fields named. */
+export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of issues) {
+    const base = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        errors.push({ path: base ? `${base}.${key}` : key, message: "is not a known field" });
+      }
+      continue;
+    }
+    if (issue.code === "invalid_type" && issue.path.length === 0) {
+      errors.push({ path: "", message: "the body must be a JSON object" });
+      continue;
+    }
+    if (issue.code === "invalid_type" && issue.input === undefined) {
+      errors.push({ path: base, message: "is required" });
+      continue;
+    }
+    errors.push({ path: base, message: issue.message });
+  }
+  // One message per field is enough: a refine after a type error would only repeat it.
+  const seen = new Set<string>();
+  return errors.filter((e) => !seen.has(e.path) && seen.add(e.path));
+}
+
+/** Parses a value with a schema, throwing validation_failed with every bad field named. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(toFieldErrors(result.error.issues));
+  return result.data;
+}
+
+// JSON is UTF-8 (RFC 8259): invalid bytes are a malformed body, not text to repair silently.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * Reads and validates a JSON body. 415 for a body that is not JSON, 400 invalid_json for bytes
+ * that do not parse, 400 validation_failed for a value the schema refuses. With `optional`, a
+ * request without a body validates `{}` instead.
+ */
+export async function readJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  options: { optional?: boolean } = {},
+): Promise<z.infer<S>> {
+  const isJson = JSON_TYPE.test(c.req.header("content-type") ?? "");
+  if (!isJson && !(options.optional && c.req.header("content-length") === "0")) {
+    // Refused before reading: the bytes of a body we cannot take are never buffered.
+    if (c.req.header("content-type") !== undefined || !options.optional) throw unsupportedMediaType();
+  }
+  let value: unknown;
+  try {
+    const bytes = c.req.raw.body ? await c.req.arrayBuffer() : new ArrayBuffer(0);
+    const text = strictUtf8.decode(bytes);
+    if (text.trim() === "") {
+      if (options.optional) return parseWith(schema, {});
+      throw isJson
+        ? new ApiError(400, "invalid_json", "The request body is empty; a JSON object was expected.")
+        : unsupportedMediaType();
+    }
+    if (!isJson) throw unsupportedMediaType();
+    value = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
+  }
+  return parseWith(schema, value);
+}
+
+function unsupportedMediaType(): ApiError {
+  return new ApiError(415, "unsupported_media_type", "Send a JSON body with Content-Type: application/json.");
+}

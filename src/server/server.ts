@@ -1,0 +1,48 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
+import { createAuth } from "./auth/index.js";
+import type { Config } from "./config.js";
+import { openDatabase } from "./db/client.js";
+import type { Logger } from "./logger.js";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Opens the database, migrates it, and serves the app. Used by main.ts and by tests. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await database.migrate();
+    const auth = await createAuth({ config, database, logger });
+    const app = createApp({ config, database, auth, logger });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+      s.once("error", reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
+      port,
+      async close() {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        await closed;
+        clearTimeout(force);
+        auth.stop();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
