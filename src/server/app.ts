@@ -15,6 +15,8 @@ import { requestLog } from "./http/request-log.js";
 import { securityHeaders } from "./http/security-headers.js";
 import type { Logger } from "./logger.js";
 import { addOpsRoutes } from "./ops/ops.routes.js";
+import { TaskRepository } from "./tasks/tasks.repository.js";
+import { addTaskRoutes } from "./tasks/tasks.routes.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -63,6 +65,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   addOpsRoutes(app, database);
   addAuthRoutes(app, { config, service: auth.service, tokens: auth.tokens, revocations: auth.revocations });
+  addTaskRoutes(app, {
+    repository: new TaskRepository(database.db),
+    tokens: auth.tokens,
+    revocations: auth.revocations,
+  });
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { codePointLength } from "./text.js";
+import { hasLengthBetween, isStorableText } from "./text.js";
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -10,7 +10,7 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/u;
 
 /** True when the address has the shape the contract accepts (one @, a local part, a dotted domain). */
 export function isEmailShape(email: string): boolean {
-  return email.length <= EMAIL_MAX && EMAIL_SHAPE.test(email);
+  return email.length <= EMAIL_MAX && EMAIL_SHAPE.test(email) && isStorableText(email) && !/\p{Cc}/u.test(email);
 }
 
 export const emailSchema = z
@@ -20,24 +20,17 @@ export const emailSchema = z
   .refine(isEmailShape, { error: "must be a valid email address" })
   .transform((email) => email.toLowerCase());
 
-export const newPasswordSchema = z.string({ error: "must be a string" }).refine(
-  (p) => {
-    const n = codePointLength(p);
-    return n >= PASSWORD_MIN && n <= PASSWORD_MAX;
-  },
-  { error: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` },
-);
+export const newPasswordSchema = z
+  .string({ error: "must be a string" })
+  .refine((p) => hasLengthBetween(p, PASSWORD_MIN, PASSWORD_MAX), {
+    error: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
+  });
 
 export const nameSchema = z
   .string({ error: "must be a string" })
   .trim()
-  .refine(
-    (n) => {
-      const len = codePointLength(n);
-      return len >= 1 && len <= NAME_MAX;
-    },
-    { error: `must be 1 to ${NAME_MAX} characters` },
-  );
+  .refine((n) => hasLengthBetween(n, 1, NAME_MAX), { error: `must be 1 to ${NAME_MAX} characters` })
+  .refine(isStorableText, { error: "must not contain NUL or unpaired surrogate characters" });
 
 export const signupBodySchema = z.strictObject({
   email: emailSchema,

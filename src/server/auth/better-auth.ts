@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { type JwtOptions, jwt } from "better-auth/plugins/jwt";
+import { PASSWORD_MAX, PASSWORD_MIN } from "../../shared/auth.schemas.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import { accounts, jwks, sessions, users, verifications } from "../db/schema/index.js";
@@ -50,8 +51,10 @@ export function createBetterAuth(config: Config, db: Database, logger: Logger) {
     emailAndPassword: {
       enabled: true,
       autoSignIn: true,
-      minPasswordLength: 8,
-      maxPasswordLength: 128,
+      // Our schemas count code points; Better Auth counts UTF-16 units, where one code point
+      // takes up to two. Its bounds must never be tighter than ours (128 emoji are 256 units).
+      minPasswordLength: PASSWORD_MIN,
+      maxPasswordLength: PASSWORD_MAX * 2,
       password: { hash: hashPassword, verify: verifyPassword },
     },
     session: {

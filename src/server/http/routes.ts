@@ -13,13 +13,13 @@ export function toHonoPath(openApiPath: string): string {
  * that describes it, from the same definition. Validation happens in the handler (readJson,
  * parseWith) so that every failure takes the contract's problem+json form.
  */
-export function addRoute(
+export function addRoute<E extends AppEnv = AppEnv>(
   app: OpenAPIHono<AppEnv>,
   route: RouteConfig,
-  ...handlers: [...MiddlewareHandler<AppEnv>[], Handler<AppEnv>]
+  ...handlers: [...MiddlewareHandler<E>[], Handler<E>]
 ): void {
   app.openAPIRegistry.registerPath(route);
-  app.on(route.method.toUpperCase(), toHonoPath(route.path), ...(handlers as [Handler<AppEnv>]));
+  app.on(route.method.toUpperCase(), toHonoPath(route.path), ...(handlers as unknown as [Handler<AppEnv>]));
 }
 
 /** A documented problem+json response, for route definitions. */

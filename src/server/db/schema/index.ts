@@ -1,2 +1,3 @@
 export * from "./auth.js";
 export * from "./security.js";
+export * from "./tasks.js";

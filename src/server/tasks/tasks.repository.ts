@@ -1,0 +1,264 @@
+import { randomUUID } from "node:crypto";
+import { and, arrayContains, asc, desc, eq, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
+import type { ListQuery, Priority, Task, TaskInput, TaskPatch } from "../../shared/task.schemas.js";
+import { priorities } from "../../shared/task.schemas.js";
+import type { Database } from "../db/client.js";
+import { tasks } from "../db/schema/index.js";
+import { type Cursor, decodeCursor, encodeCursor } from "./task-cursor.js";
+
+type TaskRow = typeof tasks.$inferSelect;
+
+/** What `If-Match` asked for: any current version (`*`), or one of these versions. */
+export type Precondition = { any: true } | { versions: number[] };
+
+/** Why a conditional write wrote nothing. */
+export type WriteOutcome = { task: StoredTask } | { missing: true } | { stale: true };
+
+export interface StoredTask {
+  task: Task;
+  version: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const rank = (p: Priority) => priorities.indexOf(p);
+
+function toTask(row: TaskRow): StoredTask {
+  return {
+    version: row.version,
+    task: {
+      id: row.id,
+      title: row.title,
+      description: row.description,
+      completed: row.completed,
+      priority: priorities[row.priority] ?? "none",
+      dueAt: row.dueAt?.toISOString() ?? null,
+      tags: row.tags,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      completedAt: row.completedAt?.toISOString() ?? null,
+    },
+  };
+}
+
+const sortKeys = {
+  createdAt: tasks.createdAt,
+  updatedAt: tasks.updatedAt,
+  dueAt: tasks.dueAt,
+  priority: tasks.priority,
+  title: sql`lower(${tasks.title})`,
+} as const;
+
+function sortValueOf(row: TaskRow, sort: ListQuery["sort"]): Cursor["value"] {
+  switch (sort) {
+    case "createdAt":
+      return row.createdAt.toISOString();
+    case "updatedAt":
+      return row.updatedAt.toISOString();
+    case "dueAt":
+      return row.dueAt?.toISOString() ?? null;
+    case "priority":
+      return row.priority;
+    case "title":
+      return row.title.toLowerCase();
+  }
+}
+
+/** The cursor value as a typed SQL parameter for the row comparison. */
+function sortParam(sort: ListQuery["sort"], value: string | number): SQL {
+  if (sort === "priority") return sql`${value}::smallint`;
+  if (sort === "title") return sql`${value}::text`;
+  return sql`${value}::timestamptz`;
+}
+
+/** Tasks after the cursor in (sort key, id) order; tasks without a due date come last. */
+function afterCursor(cursor: Cursor): SQL {
+  const key = sortKeys[cursor.sort];
+  const beyond = cursor.order === "asc" ? sql`>` : sql`<`;
+  if (cursor.value === null) {
+    // Already among the tasks without a due date: only ids further along remain.
+    return sql`(${tasks.dueAt} is null and ${tasks.id} ${beyond} ${cursor.id})`;
+  }
+  const next = sql`((${key}, ${tasks.id}) ${beyond} (${sortParam(cursor.sort, cursor.value)}, ${cursor.id}))`;
+  return cursor.sort === "dueAt" ? sql`(${next} or ${tasks.dueAt} is null)` : next;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function filtersOf(query: ListQuery): SQL[] {
+  const where: SQL[] = [];
+  if (query.status !== "all") where.push(eq(tasks.completed, query.status === "completed"));
+  if (query.q) {
+    const pattern = `%${escapeLike(query.q)}%`;
+    where.push(sql`(${tasks.title} ilike ${pattern} escape '\\' or ${tasks.description} ilike ${pattern} escape '\\')`);
+  }
+  if (query.priority) where.push(inArray(tasks.priority, query.priority.map(rank)));
+  if (query.tag) where.push(arrayContains(tasks.tags, [query.tag]));
+  if (query.dueBefore) where.push(lt(tasks.dueAt, query.dueBefore));
+  if (query.dueAfter) where.push(gt(tasks.dueAt, query.dueAfter));
+  return where;
+}
+
+function orderOf(query: ListQuery): SQL[] {
+  const dir = query.order === "asc" ? asc : desc;
+  if (query.sort === "dueAt") {
+    return [
+      query.order === "asc" ? sql`${tasks.dueAt} asc nulls last` : sql`${tasks.dueAt} desc nulls last`,
+      dir(tasks.id),
+    ];
+  }
+  return [dir(sortKeys[query.sort]), dir(tasks.id)];
+}
+
+/**
+ * The only module that reads or writes tasks. Every query it runs is scoped to the one user it
+ * was opened for: `forUser(userId)` is the sole way in, so a handler cannot forget the owner.
+ */
+export class TaskRepository {
+  constructor(private readonly db: Database) {}
+
+  forUser(userId: string): UserTasks {
+    return new UserTasks(this.db, userId);
+  }
+}
+
+export class UserTasks {
+  /** The ownership condition, part of every statement below. */
+  private readonly owned: SQL;
+
+  constructor(
+    private readonly db: Database,
+    readonly userId: string,
+  ) {
+    this.owned = eq(tasks.userId, userId);
+  }
+
+  private byId(id: string): SQL | undefined {
+    return and(this.owned, eq(tasks.id, id));
+  }
+
+  async list(query: ListQuery): Promise<{ tasks: StoredTask[]; nextCursor: string | null }> {
+    const where = [this.owned, ...filtersOf(query)];
+    if (query.cursor) where.push(afterCursor(decodeCursor(query.cursor, query.sort, query.order)));
+    const rows = await this.db
+      .select()
+      .from(tasks)
+      .where(and(...where))
+      .orderBy(...orderOf(query))
+      .limit(query.limit + 1);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const nextCursor =
+      rows.length > query.limit && last
+        ? encodeCursor({ sort: query.sort, order: query.order, value: sortValueOf(last, query.sort), id: last.id })
+        : null;
+    return { tasks: page.map(toTask), nextCursor };
+  }
+
+  async get(id: string): Promise<StoredTask | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const [row] = await this.db.select().from(tasks).where(this.byId(id)).limit(1);
+    return row ? toTask(row) : undefined;
+  }
+
+  async create(input: TaskInput): Promise<StoredTask> {
+    const now = new Date();
+    const [row] = await this.db
+      .insert(tasks)
+      .values({
+        id: randomUUID(),
+        userId: this.userId,
+        title: input.title,
+        description: input.description,
+        completed: input.completed,
+        priority: rank(input.priority),
+        dueAt: input.dueAt,
+        tags: input.tags,
+        createdAt: now,
+        updatedAt: now,
+        completedAt: input.completed ? now : null,
+      })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    return toTask(row);
+  }
+
+  /** PUT: every field replaced; omitted ones were defaulted by the schema. */
+  replace(id: string, input: TaskInput, precondition?: Precondition): Promise<WriteOutcome> {
+    return this.write(id, precondition, (now) => ({
+      title: input.title,
+      description: input.description,
+      priority: rank(input.priority),
+      dueAt: input.dueAt,
+      tags: input.tags,
+      ...completion(input.completed, now),
+    }));
+  }
+
+  /** PATCH: only the given fields change. */
+  patch(id: string, patch: TaskPatch, precondition?: Precondition): Promise<WriteOutcome> {
+    return this.write(id, precondition, (now) => ({
+      ...(patch.title !== undefined ? { title: patch.title } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.priority !== undefined ? { priority: rank(patch.priority) } : {}),
+      ...(patch.dueAt !== undefined ? { dueAt: patch.dueAt } : {}),
+      ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
+      ...(patch.completed !== undefined ? completion(patch.completed, now) : {}),
+    }));
+  }
+
+  /** Sets completion, or toggles it when `completed` is undefined. */
+  complete(id: string, completed: boolean | undefined, precondition?: Precondition): Promise<WriteOutcome> {
+    return this.write(id, precondition, (now) =>
+      completed === undefined
+        ? {
+            completed: sql`not ${tasks.completed}`,
+            completedAt: sql`case when ${tasks.completed} then null else ${now.toISOString()}::timestamptz end`,
+          }
+        : completion(completed, now),
+    );
+  }
+
+  /** Deletes the task; false when there was no such task of this user. */
+  async delete(id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    const deleted = await this.db.delete(tasks).where(this.byId(id)).returning({ id: tasks.id });
+    return deleted.length > 0;
+  }
+
+  /**
+   * One UPDATE that checks the precondition in its WHERE clause, so two writers holding the same
+   * ETag cannot both win. Only when it writes nothing is the task looked up, to tell 404 from 412.
+   */
+  private async write(
+    id: string,
+    precondition: Precondition | undefined,
+    changes: (now: Date) => PgUpdateSetSource<typeof tasks>,
+  ): Promise<WriteOutcome> {
+    if (!UUID.test(id)) return { missing: true };
+    const now = new Date();
+    const where = [this.owned, eq(tasks.id, id)];
+    if (precondition && "versions" in precondition) {
+      where.push(precondition.versions.length > 0 ? inArray(tasks.version, precondition.versions) : sql`false`);
+    }
+    const [row] = await this.db
+      .update(tasks)
+      .set({ ...changes(now), updatedAt: now, version: sql`${tasks.version} + 1` })
+      .where(and(...where))
+      .returning();
+    if (row) return { task: toTask(row) };
+    if (precondition && "versions" in precondition && (await this.get(id))) return { stale: true };
+    return { missing: true };
+  }
+}
+
+/** completedAt is set when a task becomes completed, kept while it stays so, cleared on reopen. */
+function completion(completed: boolean, now: Date) {
+  return {
+    completed,
+    completedAt: completed ? sql`coalesce(${tasks.completedAt}, ${now.toISOString()}::timestamptz)` : null,
+  };
+}

@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { parseDateTime } from "./date-time.js";
+import { hasLengthBetween, isStorableText } from "./text.js";
+
+export const TITLE_MAX = 200;
+export const DESCRIPTION_MAX = 1000;
+export const TAG_MAX = 32;
+export const TAGS_MAX = 10;
+export const QUERY_MAX = 200;
+export const LIST_LIMIT_MAX = 100;
+export const LIST_LIMIT_DEFAULT = 50;
+
+export const priorities = ["none", "low", "medium", "high"] as const;
+export type Priority = (typeof priorities)[number];
+
+const storable = { error: "must not contain NUL or unpaired surrogate characters" };
+
+export const titleSchema = z
+  .string({ error: "must be a string" })
+  .trim()
+  .refine((t) => hasLengthBetween(t, 1, TITLE_MAX), { error: `must be 1 to ${TITLE_MAX} characters` })
+  .refine(isStorableText, storable);
+
+export const descriptionSchema = z
+  .string({ error: "must be a string" })
+  .refine((d) => hasLengthBetween(d, 0, DESCRIPTION_MAX), { error: `must be at most ${DESCRIPTION_MAX} characters` })
+  .refine(isStorableText, storable);
+
+export const prioritySchema = z.enum(priorities, { error: `must be one of ${priorities.join(", ")}` });
+
+/** An ISO 8601 date-time with a zone, converted to UTC; impossible calendar dates refused. */
+export const dateTimeSchema = z.string({ error: "must be an ISO 8601 date-time string" }).transform((value, ctx) => {
+  const date = parseDateTime(value);
+  if (!date) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be an ISO 8601 date-time with a time zone, e.g. 2026-01-02T03:04:05Z",
+    });
+    return z.NEVER;
+  }
+  return date;
+});
+
+export const tagSchema = z
+  .string({ error: "must be a string" })
+  .trim()
+  .refine((t) => hasLengthBetween(t, 1, TAG_MAX), { error: `must be 1 to ${TAG_MAX} characters` })
+  .refine(isStorableText, storable)
+  .transform((t) => t.toLowerCase());
+
+/** Tags: lower-cased, duplicates removed, first occurrence's order kept. */
+export const tagsSchema = z
+  .array(tagSchema, { error: "must be an array of strings" })
+  .max(TAGS_MAX, { error: `must have at most ${TAGS_MAX} tags` })
+  .transform((tags) => [...new Set(tags)]);
+
+const taskFields = {
+  title: titleSchema,
+  description: descriptionSchema.default(""),
+  priority: prioritySchema.default("none"),
+  dueAt: dateTimeSchema.nullable().default(null),
+  tags: tagsSchema.default([]),
+  completed: z.boolean({ error: "must be true or false" }).default(false),
+};
+
+/** POST and PUT bodies: `title` required, every omitted field takes its default. */
+export const taskInputSchema = z.strictObject(taskFields);
+export type TaskInput = z.output<typeof taskInputSchema>;
+
+/** PATCH body: only the fields given change. */
+export const taskPatchSchema = z.strictObject({
+  title: titleSchema.optional(),
+  description: descriptionSchema.optional(),
+  priority: prioritySchema.optional(),
+  dueAt: dateTimeSchema.nullable().optional(),
+  tags: tagsSchema.optional(),
+  completed: z.boolean({ error: "must be true or false" }).optional(),
+});
+export type TaskPatch = z.output<typeof taskPatchSchema>;
+
+/** The complete route's optional body: without it, completion toggles. */
+export const completeBodySchema = z.strictObject({
+  completed: z.boolean({ error: "must be true or false" }).optional(),
+});
+
+export const taskSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  completed: z.boolean(),
+  priority: prioritySchema,
+  dueAt: z.string().nullable(),
+  tags: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+export type Task = z.infer<typeof taskSchema>;
+
+export const taskListSchema = z.object({ tasks: z.array(taskSchema), nextCursor: z.string().nullable() });
+export type TaskList = z.infer<typeof taskListSchema>;
+
+export const sortFields = ["createdAt", "updatedAt", "dueAt", "priority", "title"] as const;
+export type SortField = (typeof sortFields)[number];
+
+const queryString = z.string({ error: "must be given once" });
+
+/** The list route's query string. Unknown parameters are refused, like unknown body fields. */
+export const listQuerySchema = z.strictObject({
+  status: z.enum(["all", "pending", "completed"], { error: "must be all, pending or completed" }).default("all"),
+  q: queryString
+    .refine((q) => hasLengthBetween(q, 0, QUERY_MAX), { error: `must be at most ${QUERY_MAX} characters` })
+    .refine(isStorableText, storable)
+    .optional(),
+  priority: queryString
+    .transform((value, ctx) => {
+      const list = value.split(",").map((p) => p.trim().toLowerCase());
+      if (list.some((p) => !(priorities as readonly string[]).includes(p))) {
+        ctx.addIssue({ code: "custom", message: `must be a comma-separated list of ${priorities.join(", ")}` });
+        return z.NEVER;
+      }
+      return [...new Set(list)] as Priority[];
+    })
+    .optional(),
+  tag: queryString.pipe(tagSchema).optional(),
+  dueBefore: queryString.pipe(dateTimeSchema).optional(),
+  dueAfter: queryString.pipe(dateTimeSchema).optional(),
+  sort: z.enum(sortFields, { error: `must be one of ${sortFields.join(", ")}` }).default("createdAt"),
+  order: z.enum(["asc", "desc"], { error: "must be asc or desc" }).default("desc"),
+  limit: queryString
+    .regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${LIST_LIMIT_MAX}` })
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= LIST_LIMIT_MAX, { error: `must be a whole number from 1 to ${LIST_LIMIT_MAX}` })
+    .default(LIST_LIMIT_DEFAULT),
+  cursor: queryString.max(1000, { error: "is not a valid cursor" }).optional(),
+});
+export type ListQuery = z.output<typeof listQuerySchema>;
