@@ -14,6 +14,7 @@ import { ApiError } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
 import { securityHeaders } from "./http/security-headers.js";
 import type { Logger } from "./logger.js";
+import { addApiDocsRoutes } from "./ops/api-docs.routes.js";
 import { addOpsRoutes } from "./ops/ops.routes.js";
 import { TaskRepository } from "./tasks/tasks.repository.js";
 import { addTaskRoutes } from "./tasks/tasks.routes.js";
@@ -81,6 +82,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     info: { title: "Taskvault API", version: "0.1.0", description: "Multi-user tasks behind a strict auth layer." },
     servers: [{ url: config.publicUrl }],
   });
+
+  addApiDocsRoutes(app);
 
   app.notFound(notFound);
   app.onError(onError(logger));

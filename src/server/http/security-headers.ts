@@ -2,9 +2,10 @@ import type { MiddlewareHandler } from "hono";
 
 // The API answers JSON only: nothing it sends may run script, load resources or be framed.
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-// The interactive API reference (/api/docs) loads its script and styles from our own origin.
+// The interactive API reference (/api/docs) loads its script and styles from our own origin;
+// Swagger UI sets inline styles, so only style-src is relaxed.
 const DOCS_CSP =
-  "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 // The web app: our own scripts and styles only.
 export const APP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
