@@ -7,6 +7,8 @@ export const ACCESS_TOKEN_ALG = "EdDSA";
 /** RFC 9068 explicit typing, so that no other JWT signed by our key passes as an access token. */
 export const ACCESS_TOKEN_TYP = "at+jwt";
 export const CLOCK_SKEW_SECONDS = 30;
+/** How many verified tokens are remembered; the oldest entry goes first. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export interface AccessClaims {
   userId: string;
@@ -33,6 +35,9 @@ export class InvalidTokenError extends Error {
  */
 export class AccessTokens {
   private publicKeys = new Map<string, Key>();
+  // Verified tokens by their exact string: a repeat request skips the signature check (the
+  // costliest part of a request). Expiry is still checked here and revocation by the caller.
+  private readonly verified = new Map<string, AccessClaims>();
   private reload: Promise<void> | undefined;
   private lastReload = 0;
 
@@ -85,6 +90,21 @@ export class AccessTokens {
 
   /** Verifies signature, algorithm, type, issuer, audience, expiry and required claims. */
   async verify(token: string): Promise<AccessClaims> {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if ((cached.exp + CLOCK_SKEW_SECONDS) * 1000 > Date.now()) return cached;
+      this.verified.delete(token);
+    }
+    const claims = await this.verifySignature(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async verifySignature(token: string): Promise<AccessClaims> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, (header) => this.keyFor(header.kid), {
