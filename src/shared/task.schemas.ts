@@ -107,11 +107,15 @@ const queryString = z.string({ error: "must be given once" });
 
 /** The list route's query string. Unknown parameters are refused, like unknown body fields. */
 export const listQuerySchema = z.strictObject({
-  status: z.enum(["all", "pending", "completed"], { error: "must be all, pending or completed" }).default("all"),
+  status: z
+    .enum(["all", "pending", "completed"], { error: "must be all, pending or completed" })
+    .default("all")
+    .describe("Which tasks: all, pending (not completed) or completed"),
   q: queryString
     .refine((q) => hasLengthBetween(q, 0, QUERY_MAX), { error: `must be at most ${QUERY_MAX} characters` })
     .refine(isStorableText, storable)
-    .optional(),
+    .optional()
+    .describe("Case-insensitive text to find in title or description; % _ \\ match themselves"),
   priority: queryString
     .transform((value, ctx) => {
       const list = value.split(",").map((p) => p.trim().toLowerCase());
@@ -121,17 +125,31 @@ export const listQuerySchema = z.strictObject({
       }
       return [...new Set(list)] as Priority[];
     })
-    .optional(),
-  tag: queryString.pipe(tagSchema).optional(),
-  dueBefore: queryString.pipe(dateTimeSchema).optional(),
-  dueAfter: queryString.pipe(dateTimeSchema).optional(),
-  sort: z.enum(sortFields, { error: `must be one of ${sortFields.join(", ")}` }).default("createdAt"),
-  order: z.enum(["asc", "desc"], { error: "must be asc or desc" }).default("desc"),
+    .optional()
+    .describe("One or more priorities, comma-separated, e.g. high,medium"),
+  tag: queryString.pipe(tagSchema).optional().describe("Only tasks carrying this tag"),
+  dueBefore: queryString
+    .pipe(dateTimeSchema)
+    .optional()
+    .describe("Only tasks due strictly before this ISO 8601 date-time (tasks without dueAt excluded)"),
+  dueAfter: queryString
+    .pipe(dateTimeSchema)
+    .optional()
+    .describe("Only tasks due strictly after this ISO 8601 date-time (tasks without dueAt excluded)"),
+  sort: z
+    .enum(sortFields, { error: `must be one of ${sortFields.join(", ")}` })
+    .default("createdAt")
+    .describe("Sort key; ties are broken by id, tasks without dueAt come last"),
+  order: z.enum(["asc", "desc"], { error: "must be asc or desc" }).default("desc").describe("Sort direction"),
   limit: queryString
     .regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${LIST_LIMIT_MAX}` })
     .transform(Number)
     .refine((n) => n >= 1 && n <= LIST_LIMIT_MAX, { error: `must be a whole number from 1 to ${LIST_LIMIT_MAX}` })
-    .default(LIST_LIMIT_DEFAULT),
-  cursor: queryString.max(1000, { error: "is not a valid cursor" }).optional(),
+    .default(LIST_LIMIT_DEFAULT)
+    .describe(`Page size, 1 to ${LIST_LIMIT_MAX} (default ${LIST_LIMIT_DEFAULT})`),
+  cursor: queryString
+    .max(1000, { error: "is not a valid cursor" })
+    .optional()
+    .describe("The nextCursor of the previous page"),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
