@@ -157,13 +157,14 @@ function readOrCreateLocalSecret(dataDir: string): string {
 
 function resolveSecrets(env: z.infer<typeof envSchema>, production: boolean, dataDir: string) {
   const configured = env.AUTH_SECRET || env.BETTER_AUTH_SECRET;
+  const configuredName = env.AUTH_SECRET ? "AUTH_SECRET" : "BETTER_AUTH_SECRET";
   const previous = (env.AUTH_PREVIOUS_SECRETS ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
   for (const s of [configured, ...previous]) {
     if (s !== undefined && s.length < MIN_SECRET_LENGTH) {
-      const name = s === configured ? "AUTH_SECRET" : "AUTH_PREVIOUS_SECRETS";
+      const name = s === configured ? configuredName : "AUTH_PREVIOUS_SECRETS";
       throw new ConfigError(`${name} must be at least ${MIN_SECRET_LENGTH} characters (try: openssl rand -base64 32)`);
     }
   }

@@ -26,10 +26,16 @@ export interface SignedInUser {
 }
 
 /** Signs a new user up through the API and returns what a client would keep. */
-export async function signUp(t: TestApp, fields: { email?: string; password?: string; name?: string } = {}): Promise<SignedInUser> {
+export async function signUp(
+  t: TestApp,
+  fields: { email?: string; password?: string; name?: string } = {},
+): Promise<SignedInUser> {
   const email = fields.email ?? uniqueEmail();
   const password = fields.password ?? STRONG_PASSWORD;
-  const res = await t.request("/api/auth/signup", jsonRequest("POST", { email, password, ...(fields.name ? { name: fields.name } : {}) }));
+  const res = await t.request(
+    "/api/auth/signup",
+    jsonRequest("POST", { email, password, ...(fields.name ? { name: fields.name } : {}) }),
+  );
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { user: { id: string; email: string }; token: string; refreshToken: string };
   return {

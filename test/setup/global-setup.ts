@@ -23,9 +23,9 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "taskvault-test-"));
   const seed = await openDatabase({});
   await seed.migrate();
-  const tarball = await (seed.db as unknown as { $client: { dumpDataDir(c: "none"): Promise<Blob> } }).$client.dumpDataDir(
-    "none",
-  );
+  const tarball = await (
+    seed.db as unknown as { $client: { dumpDataDir(c: "none"): Promise<Blob> } }
+  ).$client.dumpDataDir("none");
   const seedPath = join(dir, "seed.tar");
   writeFileSync(seedPath, Buffer.from(await tarball.arrayBuffer()));
   await seed.close();

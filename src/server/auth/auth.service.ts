@@ -1,6 +1,6 @@
 import { isAPIError } from "better-auth/api";
 import type { SigninBody, SignupBody, User } from "../../shared/auth.schemas.js";
-import { PASSWORD_MAX } from "../../shared/auth.schemas.js";
+import { NAME_MAX, PASSWORD_MAX } from "../../shared/auth.schemas.js";
 import { codePointLength } from "../../shared/text.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
@@ -63,7 +63,9 @@ export class AuthService {
       max: limits.signupsPerAddress,
       windowSeconds: limits.signupWindowSeconds,
     });
-    const name = body.name ?? body.email.slice(0, body.email.lastIndexOf("@"));
+    // The default keeps the name rule (at most NAME_MAX code points) for long local parts.
+    const localPart = body.email.slice(0, body.email.lastIndexOf("@"));
+    const name = body.name ?? Array.from(localPart).slice(0, NAME_MAX).join("");
     let result: { token: string | null; user: Parameters<typeof toUser>[0] };
     try {
       result = await betterAuth.api.signUpEmail({

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/client.js";
 import { Throttle } from "../http/throttle.js";
@@ -11,6 +12,8 @@ import { RevocationList } from "./revocations.js";
 /** How often each process reads revocations made by the others (PostgreSQL only). */
 export const REVOCATION_POLL_MS = 250;
 const THROTTLE_PRUNE_MS = 10 * 60_000;
+// Any constant works; it only has to be the same in every process of this app.
+const KEY_CREATION_LOCK = 7_301_244_113;
 
 export interface AuthModule {
   service: AuthService;
@@ -33,7 +36,9 @@ export async function createAuth(deps: {
   const { config, database, logger } = deps;
   const db = database.db;
   const betterAuth = createBetterAuth(config, db, logger);
-  const tokens = await AccessTokens.create(betterAuth, jwtPluginOptions(config), config.accessTokenTtl);
+  const tokens = await underKeyCreationLock(database, () =>
+    AccessTokens.create(betterAuth, jwtPluginOptions(config), config.accessTokenTtl),
+  );
   const revocations = new RevocationList(db, logger, config.accessTokenTtl + CLOCK_SKEW_SECONDS);
   await revocations.sync();
   // With PGlite there is one process, so its memory already knows every revocation.
@@ -55,4 +60,18 @@ export async function createAuth(deps: {
       clearInterval(pruneTimer);
     },
   };
+}
+
+/**
+ * Processes that start together on an empty database would each create a signing key, and then
+ * reject each other's tokens until their next key reload. On PostgreSQL the first start creates
+ * the key under a transaction-scoped advisory lock, so the others find and share it. The lock
+ * holds one pooled connection while the key is created on another: the pool needs two.
+ */
+async function underKeyCreationLock<T>(database: DatabaseHandle, create: () => Promise<T>): Promise<T> {
+  if (database.driver !== "postgres") return create();
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${KEY_CREATION_LOCK})`);
+    return create();
+  });
 }

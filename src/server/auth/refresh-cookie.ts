@@ -18,7 +18,8 @@ export class RefreshCookie {
   }
 
   read(c: Context): string | undefined {
-    const value = this.secure ? getCookie(c, this.name, "secure") : getCookie(c, this.name);
+    // `this.name` already carries the __Secure- prefix: Hono's "secure" argument would add a second.
+    const value = getCookie(c, this.name);
     return value || undefined;
   }
 
