@@ -193,6 +193,7 @@ describe("CORS", () => {
       headers: { origin: EVIL, "access-control-request-method": "POST" },
     });
     expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
+    expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
 
     const user = await signUp(withCors);
     const res = await withCors.request("/api/auth/refresh", {

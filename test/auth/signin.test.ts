@@ -76,6 +76,7 @@ describe("a failed sign-in", () => {
     });
     for (const res of [wrongPassword, unknownEmail]) {
       expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(res.headers.get("www-authenticate")).toBe('Bearer realm="taskvault"');
       expect(res.headers.getSetCookie()).toEqual([]);
     }
   });
@@ -93,10 +94,18 @@ describe("a failed sign-in", () => {
     );
   });
 
-  it.each([129, 1000])("answers a %i-character password with the same 401, even for a real account", async (length) => {
-    const res = await signin({ email: user.email, password: "p".repeat(length) });
-    const problem = await expectProblem(res, 401, "invalid_credentials");
-    expect(problem.detail).toBe("Invalid email or password.");
+  it.each([129, 1000, 20_000])(
+    "answers a %i-character password with the same 401, even for a real account",
+    async (length) => {
+      const res = await signin({ email: user.email, password: "p".repeat(length) });
+      const problem = await expectProblem(res, 401, "invalid_credentials");
+      expect(problem.detail).toBe("Invalid email or password.");
+    },
+  );
+
+  it("answers an email far longer than any account's with the same 401", async () => {
+    const res = await signin({ email: `${"a".repeat(2000)}@example.com`, password: user.password });
+    await expectProblem(res, 401, "invalid_credentials");
   });
 
   it("rejects unknown fields and missing fields with 400 validation_failed", async () => {

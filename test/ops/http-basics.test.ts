@@ -280,6 +280,19 @@ describe("the log", () => {
     expect(log).not.toContain(password.split(" ")[1]);
   });
 
+  it("masks email addresses in the auth library's messages, even at debug level", async () => {
+    const email = uniqueEmail("masked");
+    const body = JSON.stringify({ email, password: "a passphrase nobody guesses" });
+    const init = { method: "POST", headers: { "content-type": "application/json" }, body };
+    expect((await signup(init)).status).toBe(201);
+    expect((await signup(init)).status).toBe(409);
+    expect(t.config.logLevel).toBe("debug");
+    expect(t.logs).toContainEqual(
+      expect.objectContaining({ source: "better-auth", msg: expect.stringContaining("[email]") }),
+    );
+    expect(JSON.stringify(t.logs)).not.toContain(email);
+  });
+
   it("has one request line per request with reqId, method, path, status and durationMs", async () => {
     const responses = [
       await t.request("/api/health"),

@@ -69,10 +69,11 @@ export function createBetterAuth(config: Config, db: Database, logger: Logger) {
     telemetry: { enabled: false },
     logger: {
       level: config.logLevel === "info" ? "warn" : config.logLevel,
-      // Better Auth passes emails and SQL parameters as extra arguments: keep the message only.
+      // Better Auth passes emails and SQL parameters as extra arguments: keep the message only,
+      // and mask any address written into the message itself.
       log: (level, message) => {
         const log = logger[level] ?? logger.info;
-        log.call(logger, { source: "better-auth" }, message);
+        log.call(logger, { source: "better-auth" }, String(message).replace(/[^\s@]+@[^\s@]+/g, "[email]"));
       },
     },
   });

@@ -7,6 +7,10 @@ import { ApiError } from "./problem.js";
 /** Renders a problem through the context, so headers set earlier (Set-Cookie) are kept. */
 export function sendProblem(c: Context, error: ApiError): Response {
   for (const [name, value] of Object.entries(error.options.headers ?? {})) c.header(name, value);
+  // RFC 9110 §15.5.2: every 401 carries a challenge, also those of sign-in and refresh.
+  if (error.status === 401 && !error.options.headers?.["WWW-Authenticate"]) {
+    c.header("WWW-Authenticate", 'Bearer realm="taskvault"');
+  }
   c.header("Content-Type", "application/problem+json");
   return c.body(JSON.stringify(error.toProblem()), error.status as 400);
 }
