@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { methodNotAllowed } from "hono/method-not-allowed";
@@ -21,6 +22,22 @@ import { addTaskRoutes } from "./tasks/tasks.routes.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** CORS with credentials for the listed origins only; other origins get no CORS header at all. */
+function corsFor(origins: string[]): MiddlewareHandler {
+  const allowed = new Set(origins);
+  const withCors = cors({
+    origin: origins,
+    credentials: true,
+    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    allowHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Refresh-Token", "X-Request-Id"],
+    exposeHeaders: ["ETag", "Location", "Retry-After", "X-Request-Id", "WWW-Authenticate"],
+    maxAge: 600,
+  });
+  return function corsForListedOrigins(c, next) {
+    return allowed.has(c.req.header("origin") ?? "") ? withCors(c, next) : next();
+  };
+}
+
 export interface AppDeps {
   config: Config;
   database: DatabaseHandle;
@@ -39,19 +56,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(requestId({ headerName: "X-Request-Id", limitLength: 128 }));
   app.use(requestLog(logger));
   app.use(securityHeaders({ https: config.publicUrl.startsWith("https:") }));
-  if (config.corsOrigins.length > 0) {
-    app.use(
-      "/api/*",
-      cors({
-        origin: config.corsOrigins,
-        credentials: true,
-        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allowHeaders: ["Authorization", "Content-Type", "If-Match", "X-Refresh-Token", "X-Request-Id"],
-        exposeHeaders: ["ETag", "Location", "Retry-After", "X-Request-Id", "WWW-Authenticate"],
-        maxAge: 600,
-      }),
-    );
-  }
+  if (config.corsOrigins.length > 0) app.use("/api/*", corsFor(config.corsOrigins));
   app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedProblem }));
   app.use(
     "/api/*",
