@@ -1,5 +1,14 @@
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/i;
 
+/**
+ * The years a date-time may fall in, once converted to UTC. Above 9999 there is no four-digit
+ * form to answer with (and PostgreSQL refuses `+010000-…`); at the low end PostgreSQL refuses
+ * year 0 and the database drivers misread years under 100 (`0001-03-04` comes back as 2004).
+ * No task is due before the year 1000, so that is the floor: every accepted year is plain.
+ */
+export const MIN_YEAR = 1000;
+export const MAX_YEAR = 9999;
+
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
@@ -7,7 +16,8 @@ function daysInMonth(year: number, month: number): number {
 /**
  * Parses an ISO 8601 date-time with a time zone (`Z` or an offset) into a UTC Date, or returns
  * null. A date that is not on the calendar (`2030-02-30`) is refused, never rolled over, and a
- * time without a zone is refused as ambiguous. Precision beyond milliseconds is cut.
+ * time without a zone is refused as ambiguous, and so is a time outside the years MIN_YEAR to
+ * MAX_YEAR in UTC. Precision beyond milliseconds is cut.
  *
  * @example
  *   parseDateTime("2026-01-02T05:04:05+02:00")?.toISOString(); // "2026-01-02T03:04:05.000Z"
@@ -36,5 +46,6 @@ export function parseDateTime(value: string): Date | null {
   const utc = new Date(0);
   utc.setUTCFullYear(year, month - 1, day);
   utc.setUTCHours(hour, minute - offsetMinutes, second, millis);
-  return utc;
+  const utcYear = utc.getUTCFullYear();
+  return utcYear >= MIN_YEAR && utcYear <= MAX_YEAR ? utc : null;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseDateTime } from "./date-time.js";
+import { MAX_YEAR, MIN_YEAR, parseDateTime } from "./date-time.js";
 import { hasLengthBetween, isStorableText } from "./text.js";
 
 export const TITLE_MAX = 200;
@@ -34,7 +34,7 @@ export const dateTimeSchema = z.string({ error: "must be an ISO 8601 date-time s
   if (!date) {
     ctx.addIssue({
       code: "custom",
-      message: "must be an ISO 8601 date-time with a time zone, e.g. 2026-01-02T03:04:05Z",
+      message: `must be an ISO 8601 date-time with a time zone, e.g. 2026-01-02T03:04:05Z, in the years ${MIN_YEAR} to ${MAX_YEAR}`,
     });
     return z.NEVER;
   }

@@ -1,4 +1,6 @@
+import { parseDateTime } from "../../shared/date-time.js";
 import type { SortField } from "../../shared/task.schemas.js";
+import { isStorableText } from "../../shared/text.js";
 import { ApiError } from "../http/problem.js";
 
 /** Where the previous page ended: the last task's sort value and id, for keyset pagination. */
@@ -25,15 +27,18 @@ export function decodeCursor(raw: string, sort: SortField, order: "asc" | "desc"
   }
   if (!Array.isArray(parts) || parts.length !== 4) throw invalidCursor();
   const [s, o, value, id] = parts as unknown[];
-  if (s !== sort || o !== order || typeof id !== "string" || id.length > 64) throw invalidCursor();
+  if (s !== sort || o !== order || typeof id !== "string" || id.length > 64 || !isStorableText(id)) {
+    throw invalidCursor();
+  }
   const valueOk =
     value === null
       ? sort === "dueAt"
       : sort === "priority"
         ? Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 3
         : sort === "title"
-          ? typeof value === "string" && value.length <= 1000 && value.isWellFormed() && !value.includes("\u0000")
-          : typeof value === "string" && !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value);
+          ? typeof value === "string" && value.length <= 1000 && isStorableText(value)
+          : // Exactly the form the server writes: anything else could be a time the database refuses.
+            typeof value === "string" && parseDateTime(value)?.toISOString() === value;
   if (!valueOk) throw invalidCursor();
   return { sort, order, value: value as Cursor["value"], id };
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { and, arrayContains, asc, desc, eq, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, asc, desc, eq, getTableColumns, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { ListQuery, Priority, Task, TaskInput, TaskPatch } from "../../shared/task.schemas.js";
 import { priorities } from "../../shared/task.schemas.js";
+import { unauthorized } from "../auth/require-user.js";
 import type { Database } from "../db/client.js";
 import { tasks } from "../db/schema/index.js";
 import { type Cursor, decodeCursor, encodeCursor } from "./task-cursor.js";
@@ -42,15 +43,22 @@ function toTask(row: TaskRow): StoredTask {
   };
 }
 
+// The title sort key is the database's lower(), never JavaScript's toLowerCase(): the two differ
+// (İ, final Σ), and a cursor holding the wrong key skips or repeats tasks.
+const titleKey = sql<string>`lower(${tasks.title})`;
+
 const sortKeys = {
   createdAt: tasks.createdAt,
   updatedAt: tasks.updatedAt,
   dueAt: tasks.dueAt,
   priority: tasks.priority,
-  title: sql`lower(${tasks.title})`,
+  title: titleKey,
 } as const;
 
-function sortValueOf(row: TaskRow, sort: ListQuery["sort"]): Cursor["value"] {
+/** A listed row, with the title's sort key as the database computed it. */
+type ListedRow = TaskRow & { titleKey: string };
+
+function sortValueOf(row: ListedRow, sort: ListQuery["sort"]): Cursor["value"] {
   switch (sort) {
     case "createdAt":
       return row.createdAt.toISOString();
@@ -61,7 +69,7 @@ function sortValueOf(row: TaskRow, sort: ListQuery["sort"]): Cursor["value"] {
     case "priority":
       return row.priority;
     case "title":
-      return row.title.toLowerCase();
+      return row.titleKey;
   }
 }
 
@@ -105,10 +113,11 @@ function filtersOf(query: ListQuery): SQL[] {
 function orderOf(query: ListQuery): SQL[] {
   const dir = query.order === "asc" ? asc : desc;
   if (query.sort === "dueAt") {
-    return [
-      query.order === "asc" ? sql`${tasks.dueAt} asc nulls last` : sql`${tasks.dueAt} desc nulls last`,
-      dir(tasks.id),
-    ];
+    // Spelled exactly as the indexes are (id never is null: `nulls last` only matches the
+    // descending index), so that PostgreSQL reads them in order instead of sorting.
+    return query.order === "asc"
+      ? [sql`${tasks.dueAt} asc nulls last`, sql`${tasks.id} asc`]
+      : [sql`${tasks.dueAt} desc nulls last`, sql`${tasks.id} desc nulls last`];
   }
   return [dir(sortKeys[query.sort]), dir(tasks.id)];
 }
@@ -140,15 +149,23 @@ export class UserTasks {
     return and(this.owned, eq(tasks.id, id));
   }
 
-  async list(query: ListQuery): Promise<{ tasks: StoredTask[]; nextCursor: string | null }> {
+  /**
+   * The one statement `list` runs: one page and one row more (to know whether a next page exists).
+   * Public so that tests can EXPLAIN exactly what the API executes.
+   */
+  listQuery(query: ListQuery) {
     const where = [this.owned, ...filtersOf(query)];
     if (query.cursor) where.push(afterCursor(decodeCursor(query.cursor, query.sort, query.order)));
-    const rows = await this.db
-      .select()
+    return this.db
+      .select({ ...getTableColumns(tasks), titleKey })
       .from(tasks)
       .where(and(...where))
       .orderBy(...orderOf(query))
       .limit(query.limit + 1);
+  }
+
+  async list(query: ListQuery): Promise<{ tasks: StoredTask[]; nextCursor: string | null }> {
+    const rows: ListedRow[] = await this.listQuery(query);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const nextCursor =
@@ -181,7 +198,12 @@ export class UserTasks {
         updatedAt: now,
         completedAt: input.completed ? now : null,
       })
-      .returning();
+      .returning()
+      .catch((error: unknown) => {
+        // The user was deleted after the access token was issued and before its revocation
+        // reached this process: the token's account is gone, which is a 401, not a crash.
+        throw isForeignKeyViolation(error) ? accountGone() : error;
+      });
     if (!row) throw new Error("insert returned no row");
     return toTask(row);
   }
@@ -261,4 +283,14 @@ function completion(completed: boolean, now: Date) {
     completed,
     completedAt: completed ? sql`coalesce(${tasks.completedAt}, ${now.toISOString()}::timestamptz)` : null,
   };
+}
+
+/** PostgreSQL's foreign_key_violation, as node-postgres and PGlite report it (under Drizzle's wrapper). */
+function isForeignKeyViolation(error: unknown): boolean {
+  const codeOf = (e: unknown) => (e as { code?: unknown } | undefined)?.code;
+  return codeOf(error) === "23503" || codeOf((error as { cause?: unknown } | undefined)?.cause) === "23503";
+}
+
+function accountGone() {
+  return unauthorized(true, "The account of this access token no longer exists.");
 }

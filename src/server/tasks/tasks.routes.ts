@@ -24,16 +24,26 @@ const taskParams = userParams.extend({ id: z.string().describe("The task's id") 
 const ifMatch = z.object({
   "if-match": z.string().optional().describe("Write only if the task still has this ETag (else 412)"),
 });
+const ifNoneMatch = z.object({
+  "if-none-match": z.string().optional().describe("Answer 304 without a body if the task still has this ETag"),
+});
 const jsonBody = <T>(schema: T, required = true) => ({ content: { "application/json": { schema } }, required });
-const common = {
-  400: problemResponse("validation_failed or invalid_json"),
+// Each route documents exactly the errors it can answer.
+const guarded = {
   401: problemResponse("unauthorized: missing, invalid, expired or revoked access token"),
   403: problemResponse("forbidden: the path's user is not the token's user"),
 };
-const withTask = {
-  ...common,
+const invalid = { 400: problemResponse("validation_failed or invalid_json") };
+const withBody = {
+  ...invalid,
+  413: problemResponse("payload_too_large"),
+  415: problemResponse("unsupported_media_type"),
+};
+const oneTask = {
+  ...guarded,
   404: problemResponse("not_found: no such task, a malformed id, or another user's task (the same answer)"),
 };
+const conditionalWrite = { ...oneTask, ...withBody, 412: problemResponse("precondition_failed") };
 const taskResponse = (description: string) => ({
   ...jsonContent(taskSchema, description),
   headers: { ETag: { schema: { type: "string" as const }, description: "The task's current version" } },
@@ -46,7 +56,11 @@ export const listTasksRoute = createRoute({
   summary: "List tasks: filtered, sorted, paginated by cursor",
   security,
   request: { params: userParams, query: listQuerySchema },
-  responses: { 200: jsonContent(taskListSchema, "One page of tasks and the cursor of the next"), ...common },
+  responses: {
+    200: jsonContent(taskListSchema, "One page of tasks and the cursor of the next"),
+    ...guarded,
+    ...invalid,
+  },
 });
 
 export const createTaskRoute = createRoute({
@@ -64,9 +78,8 @@ export const createTaskRoute = createRoute({
         Location: { schema: { type: "string" as const }, description: "The new task's URL" },
       },
     },
-    ...common,
-    413: problemResponse("payload_too_large"),
-    415: problemResponse("unsupported_media_type"),
+    ...guarded,
+    ...withBody,
   },
 });
 
@@ -76,8 +89,8 @@ export const getTaskRoute = createRoute({
   tags: ["tasks"],
   summary: "Read one task",
   security,
-  request: { params: taskParams },
-  responses: { 200: taskResponse("The task"), 304: { description: "Not modified (If-None-Match)" }, ...withTask },
+  request: { params: taskParams, headers: ifNoneMatch },
+  responses: { 200: taskResponse("The task"), 304: { description: "Not modified (If-None-Match)" }, ...oneTask },
 });
 
 export const replaceTaskRoute = createRoute({
@@ -87,7 +100,7 @@ export const replaceTaskRoute = createRoute({
   summary: "Replace a task (omitted fields reset to their defaults)",
   security,
   request: { params: taskParams, headers: ifMatch, body: jsonBody(taskInputSchema) },
-  responses: { 200: taskResponse("The task"), ...withTask, 412: problemResponse("precondition_failed") },
+  responses: { 200: taskResponse("The task"), ...conditionalWrite },
 });
 
 export const patchTaskRoute = createRoute({
@@ -97,7 +110,7 @@ export const patchTaskRoute = createRoute({
   summary: "Change only the given fields of a task",
   security,
   request: { params: taskParams, headers: ifMatch, body: jsonBody(taskPatchSchema) },
-  responses: { 200: taskResponse("The task"), ...withTask, 412: problemResponse("precondition_failed") },
+  responses: { 200: taskResponse("The task"), ...conditionalWrite },
 });
 
 export const deleteTaskRoute = createRoute({
@@ -107,7 +120,7 @@ export const deleteTaskRoute = createRoute({
   summary: "Delete a task",
   security,
   request: { params: taskParams },
-  responses: { 204: { description: "Deleted" }, ...withTask },
+  responses: { 204: { description: "Deleted" }, ...oneTask },
 });
 
 export const completeTaskRoute = createRoute({
@@ -117,7 +130,7 @@ export const completeTaskRoute = createRoute({
   summary: "Toggle completion, or set it with { completed }",
   security,
   request: { params: taskParams, headers: ifMatch, body: jsonBody(completeBodySchema, false) },
-  responses: { 200: taskResponse("The task"), ...withTask, 412: problemResponse("precondition_failed") },
+  responses: { 200: taskResponse("The task"), ...conditionalWrite },
 });
 
 /** The query string as the schema expects it: a parameter given twice stays an array and fails. */
@@ -170,7 +183,9 @@ export function addTaskRoutes(app: OpenAPIHono<AppEnv>, deps: TaskRouteDeps): vo
     const stored = await tasksOf(c).get(taskId(c));
     if (!stored) throw taskNotFound();
     if (noneMatch(c.req.header("if-none-match"), etagOf(stored))) {
+      // A 304 carries the headers the 200 would have (RFC 9110 §15.4.5).
       c.header("ETag", etagOf(stored));
+      c.header("Cache-Control", "no-store");
       return c.body(null, 304);
     }
     return sendTask(c, stored);
