@@ -41,18 +41,19 @@ export const dateTimeSchema = z.string({ error: "must be an ISO 8601 date-time s
   return date;
 });
 
+/** A tag: trimmed and lower-cased first, so its length is the stored length. */
 export const tagSchema = z
   .string({ error: "must be a string" })
   .trim()
+  .transform((t) => t.toLowerCase())
   .refine((t) => hasLengthBetween(t, 1, TAG_MAX), { error: `must be 1 to ${TAG_MAX} characters` })
-  .refine(isStorableText, storable)
-  .transform((t) => t.toLowerCase());
+  .refine(isStorableText, storable);
 
-/** Tags: lower-cased, duplicates removed, first occurrence's order kept. */
+/** Tags: lower-cased, duplicates removed (first occurrence's order kept), then at most TAGS_MAX. */
 export const tagsSchema = z
   .array(tagSchema, { error: "must be an array of strings" })
-  .max(TAGS_MAX, { error: `must have at most ${TAGS_MAX} tags` })
-  .transform((tags) => [...new Set(tags)]);
+  .transform((tags) => [...new Set(tags)])
+  .pipe(z.array(z.string()).max(TAGS_MAX, { error: `must have at most ${TAGS_MAX} different tags` }));
 
 const taskFields = {
   title: titleSchema,

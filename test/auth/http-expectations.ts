@@ -1,31 +1,6 @@
 import { expect } from "vitest";
-import type { ProblemCode } from "../../src/shared/problem.js";
 
-/**
- * Asserts an RFC 9457 problem answer and returns its body for further checks.
- *
- * @example
- *   const problem = await expectProblem(res, 400, "validation_failed");
- *   expect(problem.errors).toContainEqual({ path: "email", message: expect.any(String) });
- */
-export async function expectProblem(
-  res: Response,
-  status: number,
-  code: ProblemCode,
-): Promise<{ type: string; title: string; status: number; code: string; detail: string; errors?: FieldError[] }> {
-  const text = await res.text();
-  expect({ status: res.status, body: text }).toMatchObject({ status });
-  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  const body = JSON.parse(text);
-  expect(body).toMatchObject({
-    type: "about:blank",
-    status,
-    code,
-    title: expect.any(String),
-    detail: expect.any(String),
-  });
-  return body;
-}
+export { expectProblem, type Problem } from "../helpers/problem-expectations.js";
 
 export interface FieldError {
   path: string;

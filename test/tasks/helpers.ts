@@ -1,5 +1,4 @@
 import { expect } from "vitest";
-import type { ProblemCode } from "../../src/shared/problem.js";
 import type { Task, TaskList } from "../../src/shared/task.schemas.js";
 import { bearer, jsonRequest, type SignedInUser } from "../helpers/auth-client.js";
 import type { TestApp } from "../helpers/test-app.js";
@@ -10,36 +9,9 @@ export const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 /** A UUID that no task will ever have. */
 export const MISSING_ID = "00000000-0000-4000-8000-000000000000";
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail: string;
-  errors?: { path: string; message: string }[];
-}
+import { expectProblem } from "../helpers/problem-expectations.js";
 
-/**
- * Asserts an RFC 9457 problem answer and returns its body.
- *
- * @example
- *   const problem = await expectProblem(res, 400, "validation_failed");
- *   expect(problem.errors).toContainEqual({ path: "title", message: expect.any(String) });
- */
-export async function expectProblem(res: Response, status: number, code: ProblemCode): Promise<Problem> {
-  const text = await res.text();
-  expect({ status: res.status, body: text }).toMatchObject({ status });
-  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  const body = JSON.parse(text) as Problem;
-  expect(body).toMatchObject({
-    type: "about:blank",
-    status,
-    code,
-    title: expect.any(String),
-    detail: expect.any(String),
-  });
-  return body;
-}
+export { expectProblem, type Problem } from "../helpers/problem-expectations.js";
 
 /** The paths of the `errors[]` entries of a validation_failed answer. */
 export async function expectInvalidFields(res: Response): Promise<string[]> {

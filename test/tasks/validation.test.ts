@@ -140,6 +140,17 @@ describe("tags", () => {
     expect(await refusedFields({ tags })).toEqual(["tags"]);
   });
 
+  it("count ten different tags after removing duplicates", async () => {
+    const tags = [...Array.from({ length: 10 }, (_, i) => `tag${i}`), "TAG0", "tag1"];
+    expect((await created({ tags })).tags).toEqual(tags.slice(0, 10));
+  });
+
+  it("measure a tag after lower-casing, the length it is stored with", async () => {
+    // "İ" lower-cases to "i" plus a combining dot: two code points.
+    expect((await created({ tags: ["İ".repeat(16)] })).tags).toEqual(["i̇".repeat(16)]);
+    expect(await refusedFields({ tags: ["İ".repeat(17)] })).toEqual(["tags.0"]);
+  });
+
   it("refuse a tag that is empty after trimming or longer than 32 characters, naming its position", async () => {
     expect(await refusedFields({ tags: ["ok", "   "] })).toEqual(["tags.1"]);
     expect(await refusedFields({ tags: ["a".repeat(33)] })).toEqual(["tags.0"]);
