@@ -268,7 +268,12 @@ export class UserTasks {
     }
     const [row] = await this.db
       .update(tasks)
-      .set({ ...changes(now), updatedAt: now, version: sql`${tasks.version} + 1` })
+      .set({
+        ...changes(now),
+        // Always forward, even for two writes in one millisecond or a clock that stepped back.
+        updatedAt: sql`greatest(${now.toISOString()}::timestamptz, ${tasks.updatedAt} + interval '1 millisecond')`,
+        version: sql`${tasks.version} + 1`,
+      })
       .where(and(...where))
       .returning();
     if (row) return { task: toTask(row) };
