@@ -50,28 +50,33 @@ export async function readJson<S extends z.ZodType>(
   schema: S,
   options: { optional?: boolean } = {},
 ): Promise<z.infer<S>> {
-  const isJson = JSON_TYPE.test(c.req.header("content-type") ?? "");
-  if (!isJson && !(options.optional && c.req.header("content-length") === "0")) {
-    // Refused before reading: the bytes of a body we cannot take are never buffered.
-    if (c.req.header("content-type") !== undefined || !options.optional) throw unsupportedMediaType();
+  const contentType = c.req.header("content-type");
+  const isJson = JSON_TYPE.test(contentType ?? "");
+  const mayBeAbsent = options.optional && (contentType === undefined || c.req.header("content-length") === "0");
+  // Refused before reading: the bytes of a body we cannot take are never buffered.
+  if (!isJson && !mayBeAbsent) throw unsupportedMediaType();
+  const text = await readUtf8(c);
+  if (text.trim() === "") {
+    if (options.optional) return parseWith(schema, {});
+    throw new ApiError(400, "invalid_json", "The request body is empty; a JSON object was expected.");
   }
+  if (!isJson) throw unsupportedMediaType();
   let value: unknown;
   try {
-    const bytes = c.req.raw.body ? await c.req.arrayBuffer() : new ArrayBuffer(0);
-    const text = strictUtf8.decode(bytes);
-    if (text.trim() === "") {
-      if (options.optional) return parseWith(schema, {});
-      throw isJson
-        ? new ApiError(400, "invalid_json", "The request body is empty; a JSON object was expected.")
-        : unsupportedMediaType();
-    }
-    if (!isJson) throw unsupportedMediaType();
     value = JSON.parse(text);
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
+  } catch {
     throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
   }
   return parseWith(schema, value);
+}
+
+/** The body as text; bytes that are not UTF-8, or a body cut off mid-way, are invalid_json. */
+async function readUtf8(c: Context): Promise<string> {
+  try {
+    return strictUtf8.decode(c.req.raw.body ? await c.req.arrayBuffer() : new ArrayBuffer(0));
+  } catch {
+    throw new ApiError(400, "invalid_json", "The request body could not be read as UTF-8 text.");
+  }
 }
 
 function unsupportedMediaType(): ApiError {
