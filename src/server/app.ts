@@ -19,6 +19,7 @@ import { addApiDocsRoutes } from "./ops/api-docs.routes.js";
 import { addOpsRoutes } from "./ops/ops.routes.js";
 import { TaskRepository } from "./tasks/tasks.repository.js";
 import { addTaskRoutes } from "./tasks/tasks.routes.js";
+import { webApp } from "./web/web-app.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -89,6 +90,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   addApiDocsRoutes(app);
+  // Last: the web app answers only what no API route did (a middleware, so it adds no 405s).
+  app.use(webApp());
 
   app.notFound(notFound);
   app.onError(onError(logger));

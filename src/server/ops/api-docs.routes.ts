@@ -37,23 +37,9 @@ const init = `window.ui = SwaggerUIBundle({
 });
 `;
 
-// Until the web app is served here, the root explains where things are.
-const home = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Taskvault</title></head>
-<body>
-  <h1>Taskvault is running</h1>
-  <p>The API is at <code>/api</code>. Try the <a href="/api/docs">interactive API reference</a>
-  or read the <a href="/api/openapi.json">OpenAPI document</a>.</p>
-</body>
-</html>
-`;
-
-/** `GET /api/docs`: an interactive reference for /api/openapi.json (and a home page at `/`). */
+/** `GET /api/docs`: an interactive reference for /api/openapi.json. */
 export function addApiDocsRoutes(app: OpenAPIHono<AppEnv>): void {
   const cache = new Map<string, string>();
-
-  app.get("/", (c) => c.html(home));
 
   app.get("/api/docs", (c) => {
     c.header("Cache-Control", "no-cache");

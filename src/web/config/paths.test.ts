@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { paths, safeNextPath } from "./paths.js";
+
+describe("where to go after signing in", () => {
+  it("is the page the user was on", () => {
+    expect(safeNextPath("/account")).toBe("/account");
+    expect(safeNextPath("/?status=pending&q=milk")).toBe("/?status=pending&q=milk");
+  });
+
+  it("is never another site, nor the sign-in pages themselves", () => {
+    for (const next of [
+      "//evil.example",
+      "https://evil.example",
+      "/\\evil.example",
+      "javascript:alert(1)",
+      "/signin",
+      "/signup?next=/",
+      "",
+      null,
+    ]) {
+      expect(safeNextPath(next)).toBe("/");
+    }
+  });
+
+  it("is carried in the sign-in link", () => {
+    expect(paths.signin.href("/?tag=home")).toBe("/signin?next=%2F%3Ftag%3Dhome");
+    expect(paths.signin.href("/")).toBe("/signin");
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Every page of the app, with a builder for its links: components never spell URLs.
+ *
+ * @example
+ *   paths.signin.href("/account"); // "/signin?next=%2Faccount"
+ */
+export const paths = {
+  tasks: { path: "/", href: (search = "") => (search ? `/?${search}` : "/") },
+  signin: { path: "/signin", href: (next?: string) => withNext("/signin", next) },
+  signup: { path: "/signup", href: (next?: string) => withNext("/signup", next) },
+  account: { path: "/account", href: () => "/account" },
+} as const;
+
+function withNext(path: string, next: string | undefined): string {
+  return next && next !== "/" ? `${path}?next=${encodeURIComponent(next)}` : path;
+}
+
+/**
+ * The page to go back to after signing in: only a path on this site (never `//host` or a URL),
+ * so a crafted link cannot send the user elsewhere.
+ */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return paths.tasks.path;
+  if (next.startsWith(paths.signin.path) || next.startsWith(paths.signup.path)) return paths.tasks.path;
+  return next;
+}

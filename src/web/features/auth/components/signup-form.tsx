@@ -1,0 +1,73 @@
+import { NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, signupBodySchema } from "../../../../shared/auth.schemas.js";
+import { Button } from "../../../components/button.js";
+import { FormAlert } from "../../../components/form-alert.js";
+import { PasswordField } from "../../../components/password-field.js";
+import { TextField } from "../../../components/text-field.js";
+import type { ApiError } from "../../../lib/api-error.js";
+import { signUp } from "../api/sign-up.js";
+import { useAuthForm } from "../hooks/use-auth-form.js";
+
+const labels = { name: "Name", email: "Email", password: "Password" };
+
+/** Refusals that name a field without `errors[]`: a taken email, a common password. */
+function fieldErrorsFor(error: ApiError) {
+  if (error.code === "email_taken") return { email: "An account with this email already exists. Sign in instead." };
+  if (error.code === "weak_password") return { password: error.problem.detail };
+  return null;
+}
+
+export function SignupForm({ onSignedUp }: { onSignedUp(): void }) {
+  const form = useAuthForm({
+    labels,
+    initial: { name: "", email: "", password: "" },
+    schema: signupBodySchema,
+    toBody: (v) => ({ email: v.email, password: v.password, ...(v.name.trim() ? { name: v.name } : {}) }),
+    submit: signUp,
+    onSuccess: onSignedUp,
+    fieldErrorsFor,
+  });
+  return (
+    <form noValidate onSubmit={form.onSubmit} className="space-y-4" aria-busy={form.pending}>
+      {form.alert ? <FormAlert>{form.alert}</FormAlert> : null}
+      <TextField
+        id="name"
+        label={labels.name}
+        hint="Optional. How Taskvault greets you."
+        autoComplete="name"
+        maxLength={NAME_MAX * 2}
+        value={form.values.name}
+        error={form.errors.name}
+        onChange={(e) => form.change("name", e.target.value)}
+        onBlur={() => form.blur("name")}
+      />
+      <TextField
+        id="email"
+        label={labels.email}
+        type="email"
+        autoComplete="email"
+        inputMode="email"
+        autoCapitalize="off"
+        spellCheck={false}
+        required
+        value={form.values.email}
+        error={form.errors.email}
+        onChange={(e) => form.change("email", e.target.value)}
+        onBlur={() => form.blur("email")}
+      />
+      <PasswordField
+        id="password"
+        label={labels.password}
+        hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters. A passphrase of a few words works well.`}
+        autoComplete="new-password"
+        required
+        value={form.values.password}
+        error={form.errors.password}
+        onChange={(e) => form.change("password", e.target.value)}
+        onBlur={() => form.blur("password")}
+      />
+      <Button type="submit" className="w-full" disabled={form.pending || form.locked}>
+        {form.pending ? "Creating your account…" : "Create account"}
+      </Button>
+    </form>
+  );
+}
