@@ -44,7 +44,9 @@ const vite = join(root, "node_modules/vite/bin/vite.js");
 if (!existsSync(vite)) {
   // A production install without dev dependencies: start anyway, with the build there is (or a
   // page that says how to build), rather than not at all.
-  console.warn("Vite is not installed (dev dependencies), so the web app was not rebuilt: run npm install, then npm run build.");
+  console.warn(
+    "Vite is not installed (dev dependencies), so the web app was not rebuilt: run npm install, then npm run build.",
+  );
   process.exit(0);
 }
 const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
