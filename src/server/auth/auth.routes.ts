@@ -54,6 +54,8 @@ export const signinRoute = createRoute({
     200: jsonContent(authResponseSchema, "Signed in; the session cookie is set"),
     400: problemResponse("validation_failed or invalid_json"),
     401: problemResponse("invalid_credentials: the same answer for a wrong password and an unknown email"),
+    413: problemResponse("payload_too_large"),
+    415: problemResponse("unsupported_media_type"),
     429: problemResponse("rate_limited, with Retry-After"),
   },
 });
@@ -72,6 +74,8 @@ export const refreshRoute = createRoute({
     200: jsonContent(tokenResponseSchema, "A new access token"),
     400: problemResponse("validation_failed or invalid_json"),
     401: problemResponse("unauthorized: the session has expired or was signed out"),
+    413: problemResponse("payload_too_large"),
+    415: problemResponse("unsupported_media_type"),
   },
 });
 

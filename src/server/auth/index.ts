@@ -9,7 +9,7 @@ import { createBetterAuth, jwtPluginOptions } from "./better-auth.js";
 import { preloadCommonPasswords } from "./common-passwords.js";
 import { RevocationList } from "./revocations.js";
 
-/** How often each process reads revocations made by the others (PostgreSQL only). */
+/** How often each process reads revocations made elsewhere (other processes, deleted users). */
 export const REVOCATION_POLL_MS = 250;
 const THROTTLE_PRUNE_MS = 10 * 60_000;
 // Any constant works; it only has to be the same in every process of this app.
@@ -41,8 +41,9 @@ export async function createAuth(deps: {
   );
   const revocations = new RevocationList(db, logger, config.accessTokenTtl + CLOCK_SKEW_SECONDS);
   await revocations.sync();
-  // With PGlite there is one process, so its memory already knows every revocation.
-  revocations.start(database.driver === "postgres" ? REVOCATION_POLL_MS : undefined);
+  // Also with PGlite: a session deleted outside this process's sign-out (an operator deleting a
+  // user) reaches memory only through the table.
+  revocations.start(REVOCATION_POLL_MS);
   const throttle = new Throttle(db);
   const pruneTimer = setInterval(() => {
     throttle.prune().catch((error: unknown) => logger.warn({ err: String(error) }, "throttle prune failed"));

@@ -1,4 +1,4 @@
-import { gt, lt, or, sql } from "drizzle-orm";
+import { and, gt, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { sessionRevocations } from "../db/schema/index.js";
 import type { Logger } from "../logger.js";
@@ -7,9 +7,10 @@ import type { Logger } from "../logger.js";
 const OVERLAP = sql`now() - interval '10 seconds'`;
 
 /**
- * The set of signed-out sessions whose access tokens have not expired yet. The check on each
- * request is a map lookup; `revoke` writes a row that every other process picks up on its next
- * poll (see the README, "Revocation").
+ * The set of ended sessions whose access tokens have not expired yet. The check on each request
+ * is a map lookup. The database writes a `session_revocations` row for every deleted session (a
+ * trigger, so that a sign-out and an operator deleting a user are alike); every process picks
+ * new rows up on its next poll (see the README, "Revocation").
  */
 export class RevocationList {
   private readonly revoked = new Map<string, number>();
@@ -34,17 +35,6 @@ export class RevocationList {
     return true;
   }
 
-  /** Records a revocation inside the caller's transaction; call `remember` once it commits. */
-  async record(tx: Pick<Database, "insert">, sessionIds: string[]): Promise<void> {
-    if (sessionIds.length === 0) return;
-    await tx.insert(sessionRevocations).values(
-      sessionIds.map((sessionId) => ({
-        sessionId,
-        expiresAt: sql`now() + ${this.rememberSeconds}::int * interval '1 second'`,
-      })),
-    );
-  }
-
   /** Makes the revocation effective in this process at once. */
   remember(sessionIds: string[]): void {
     const until = Date.now() + this.rememberSeconds * 1000;
@@ -59,7 +49,7 @@ export class RevocationList {
     return this.polling;
   }
 
-  /** Polls every `intervalMs` (for several processes on one PostgreSQL) and prunes old rows. */
+  /** Polls every `intervalMs` for revocations written by others, and prunes old rows. */
   start(intervalMs: number | undefined): void {
     let ticks = 0;
     const period = intervalMs ?? 60_000;
@@ -78,25 +68,39 @@ export class RevocationList {
     clearInterval(this.timer);
   }
 
+  /** Since when a revocation may be forgotten: the tokens it revoked have all expired. */
+  private rememberedSince() {
+    return sql`now() - ${this.rememberSeconds}::int * interval '1 second'`;
+  }
+
   private async readNew(): Promise<void> {
     const rows = await this.db
       .select({
         seq: sessionRevocations.seq,
         sessionId: sessionRevocations.sessionId,
+        revokedAt: sessionRevocations.revokedAt,
         expiresAt: sessionRevocations.expiresAt,
       })
       .from(sessionRevocations)
       .where(
-        sql`${sessionRevocations.expiresAt} > now() and (${or(gt(sessionRevocations.seq, this.lastSeq), gt(sessionRevocations.revokedAt, OVERLAP))})`,
+        and(
+          or(gt(sessionRevocations.expiresAt, sql`now()`), gt(sessionRevocations.revokedAt, this.rememberedSince())),
+          or(gt(sessionRevocations.seq, this.lastSeq), gt(sessionRevocations.revokedAt, OVERLAP)),
+        ),
       );
     for (const row of rows) {
-      this.revoked.set(row.sessionId, row.expiresAt.getTime());
+      const until = Math.max(row.expiresAt.getTime(), row.revokedAt.getTime() + this.rememberSeconds * 1000);
+      this.revoked.set(row.sessionId, until);
       if (row.seq > this.lastSeq) this.lastSeq = row.seq;
     }
   }
 
   private async prune(): Promise<void> {
-    await this.db.delete(sessionRevocations).where(lt(sessionRevocations.expiresAt, sql`now()`));
+    await this.db
+      .delete(sessionRevocations)
+      .where(
+        and(lt(sessionRevocations.expiresAt, sql`now()`), lt(sessionRevocations.revokedAt, this.rememberedSince())),
+      );
     const now = Date.now();
     for (const [id, until] of this.revoked) if (until < now) this.revoked.delete(id);
   }

@@ -1,5 +1,6 @@
 import { and, eq, gt } from "drizzle-orm";
 import type { User } from "../../shared/auth.schemas.js";
+import { isStorableText } from "../../shared/text.js";
 import type { Database } from "../db/client.js";
 import { sessions, users } from "../db/schema/index.js";
 
@@ -11,6 +12,9 @@ export interface SessionRow {
 
 /** A live (unexpired) session by its token, the refresh token. */
 export async function findLiveSessionByToken(db: Database, token: string): Promise<SessionRow | undefined> {
+  // A string PostgreSQL cannot hold as text (NUL, a lone surrogate) is no session's token; sent
+  // as a query parameter, NUL would fail the query instead.
+  if (!isStorableText(token)) return undefined;
   const [row] = await db
     .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt })
     .from(sessions)

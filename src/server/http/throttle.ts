@@ -24,8 +24,11 @@ function keyOf(limit: Pick<Limit, "name" | "subject">): string {
 export class Throttle {
   constructor(private readonly db: Database) {}
 
-  /** Throws 429 with Retry-After when any of the limits is already used up. */
-  async assertAllowed(limits: Limit[]): Promise<void> {
+  /**
+   * Throws 429 with Retry-After when any of the limits is already used up. Otherwise returns the
+   * names of the limits that have a counter, so that a caller need not clear one that has none.
+   */
+  async assertAllowed(limits: Limit[]): Promise<Set<string>> {
     const keys = new Map(limits.map((l) => [keyOf(l), l]));
     const rows = await this.db
       .select({ key: rateLimits.key, count: rateLimits.count, resetAt: rateLimits.resetAt })
@@ -33,12 +36,16 @@ export class Throttle {
       .where(inArray(rateLimits.key, [...keys.keys()]));
     const now = Date.now();
     let retryAfter = 0;
+    const counted = new Set<string>();
     for (const row of rows) {
       const limit = keys.get(row.key);
+      if (!limit) continue;
+      counted.add(limit.name);
       const resetIn = row.resetAt.getTime() - now;
-      if (limit && resetIn > 0 && row.count >= limit.max) retryAfter = Math.max(retryAfter, resetIn);
+      if (resetIn > 0 && row.count >= limit.max) retryAfter = Math.max(retryAfter, resetIn);
     }
     if (retryAfter > 0) throw rateLimited(retryAfter);
+    return counted;
   }
 
   /** Counts one attempt against each limit. */

@@ -15,7 +15,8 @@ export const rateLimits = pgTable(
 );
 
 /**
- * Sessions that were signed out while their access tokens may still be unexpired. Each process
+ * Sessions that ended (signed out, or deleted with their user: a trigger writes a row for every
+ * deleted session) while their access tokens may still be unexpired. Each process
  * keeps these in memory and polls for new rows (by `seq`, and by `revoked_at` for rows that
  * committed out of order), so a revocation reaches every process.
  */
@@ -25,7 +26,8 @@ export const sessionRevocations = pgTable(
     seq: bigserial("seq", { mode: "number" }).primaryKey(),
     sessionId: text("session_id").notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-    // After this, every access token of the session has expired anyway and the row can go.
+    // Remembered at least until this and for the access-token lifetime after revoked_at; then
+    // every access token of the session has expired anyway and the row can go.
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   (t) => [
