@@ -174,7 +174,12 @@ describe("managing tasks on a phone", () => {
     await page.locator("body").click({ position: { x: 5, y: 300 } });
     await page.keyboard.press("n");
     await page.keyboard.type("Plan the week");
+    // The row shows at once (optimistic); the edit dialog opens once the server has the task.
+    const saved = page.waitForResponse(
+      (r) => r.request().method() === "POST" && /\/tasks$/.test(new URL(r.url()).pathname) && r.ok(),
+    );
     await page.keyboard.press("Enter");
+    await saved;
     await taskRow(page, "Plan the week").waitFor();
 
     // Tab to the task's title, open it with Enter, close with Esc: focus comes back.
