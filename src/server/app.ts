@@ -1,19 +1,16 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { methodNotAllowed } from "hono/method-not-allowed";
-import { requestId } from "hono/request-id";
 import { addAuthRoutes } from "./auth/auth.routes.js";
 import type { AuthModule } from "./auth/index.js";
 import type { Config } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
 import type { AppEnv } from "./http/app-env.js";
-import { methodNotAllowedProblem, notFound, onError } from "./http/errors.js";
+import { bodyLimit } from "./http/body-limit.js";
+import { notFoundOrNotAllowed, onError } from "./http/errors.js";
 import { originCheck } from "./http/origin-check.js";
-import { ApiError } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
-import { securityHeaders } from "./http/security-headers.js";
+import { standardHeaders } from "./http/standard-headers.js";
 import type { Logger } from "./logger.js";
 import { addApiDocsRoutes } from "./ops/api-docs.routes.js";
 import { addOpsRoutes } from "./ops/ops.routes.js";
@@ -54,20 +51,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const { config, database, auth, logger } = deps;
   const app = new OpenAPIHono<AppEnv>();
 
-  app.use(requestId({ headerName: "X-Request-Id", limitLength: 128 }));
+  app.use(standardHeaders({ https: config.publicUrl.startsWith("https:") }));
   app.use(requestLog(logger));
-  app.use(securityHeaders({ https: config.publicUrl.startsWith("https:") }));
   if (config.corsOrigins.length > 0) app.use("/api/*", corsFor(config.corsOrigins));
-  app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedProblem }));
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, "payload_too_large", "The request body is larger than 64 KiB.");
-      },
-    }),
-  );
+  app.use("/api/*", bodyLimit(MAX_BODY_BYTES));
   app.use("/api/*", originCheck({ allowedOrigins: [config.publicUrl, ...config.corsOrigins] }));
 
   addOpsRoutes(app, database);
@@ -93,7 +80,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // Last: the web app answers only what no API route did (a middleware, so it adds no 405s).
   app.use(webApp());
 
-  app.notFound(notFound);
+  app.notFound(notFoundOrNotAllowed(app));
   app.onError(onError(logger));
   return app;
 }

@@ -1,5 +1,6 @@
-import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import type { Context, ErrorHandler, Hono, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { TrieRouter } from "hono/router/trie-router";
 import type { Logger } from "../logger.js";
 import type { AppEnv } from "./app-env.js";
 import { ApiError } from "./problem.js";
@@ -37,8 +38,35 @@ export function onError(logger: Logger): ErrorHandler<AppEnv> {
   };
 }
 
-export const notFound: NotFoundHandler = (c) =>
-  sendProblem(c, new ApiError(404, "not_found", `Nothing at ${c.req.method} ${c.req.path}.`));
+/**
+ * Answers a request no route took: 405 with Allow when a route exists at this path for other
+ * methods, otherwise 404. Deciding it here, once nothing matched, rather than in a middleware
+ * wrapped around every request keeps that work off the requests that do match.
+ */
+export function notFoundOrNotAllowed(app: Pick<Hono, "routes">): NotFoundHandler {
+  let methodsAt: TrieRouter<string[]> | undefined;
+  return function notFound(c) {
+    methodsAt ??= methodRouter(app.routes);
+    const allowed = new Set(methodsAt.match("ALL", c.req.path)[0].flatMap(([methods]) => methods));
+    if (allowed.size > 0 && !allowed.has(c.req.method)) return methodNotAllowedProblem(c, [...allowed]);
+    return sendProblem(c, new ApiError(404, "not_found", `Nothing at ${c.req.method} ${c.req.path}.`));
+  };
+}
+
+/** Every route path with the methods it answers (GET implies HEAD); middleware is not a route. */
+function methodRouter(routes: Hono["routes"]): TrieRouter<string[]> {
+  const byPath = new Map<string, Set<string>>();
+  for (const route of routes) {
+    if (route.method === "ALL" || route.method === "HEAD") continue;
+    const methods = byPath.get(route.path) ?? new Set<string>();
+    methods.add(route.method);
+    if (route.method === "GET") methods.add("HEAD");
+    byPath.set(route.path, methods);
+  }
+  const router = new TrieRouter<string[]>();
+  for (const [path, methods] of byPath) router.add("ALL", path, [...methods]);
+  return router;
+}
 
 /** 405 keeps the contract's code list: no route answers this method here, so `not_found`. */
 export function methodNotAllowedProblem(c: Context, methods: string[]): Response {

@@ -10,7 +10,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function originCheck(options: { allowedOrigins: string[] }): MiddlewareHandler {
   const allowed = new Set(options.allowedOrigins);
-  return async function originCheck(c, next) {
+  return function originCheck(c, next) {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const origin = c.req.header("origin");
     if (origin === undefined) {

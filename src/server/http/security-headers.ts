@@ -1,5 +1,3 @@
-import type { MiddlewareHandler } from "hono";
-
 // The API answers JSON only: nothing it sends may run script, load resources or be framed.
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 // The interactive API reference (/api/docs) loads its script and styles from our own origin;
@@ -10,21 +8,36 @@ const DOCS_CSP =
 export const APP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-/** Sets the headers every response carries; HSTS only when the public URL is https. */
-export function securityHeaders(options: { https: boolean }): MiddlewareHandler {
-  return async function securityHeaders(c, next) {
-    await next();
-    const h = c.res.headers;
-    h.set("X-Content-Type-Options", "nosniff");
-    h.set("X-Frame-Options", "DENY");
-    h.set("Referrer-Policy", "no-referrer");
-    h.set("Cross-Origin-Opener-Policy", "same-origin");
-    h.set("Cross-Origin-Resource-Policy", "same-origin");
-    h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    if (!h.has("Content-Security-Policy")) {
-      const path = c.req.path;
-      h.set("Content-Security-Policy", !path.startsWith("/api/") ? APP_CSP : path === "/api/docs" ? DOCS_CSP : API_CSP);
-    }
-    if (options.https) h.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
-  };
+export type Header = readonly [name: string, value: string];
+
+const COMMON: Header[] = [
+  ["X-Content-Type-Options", "nosniff"],
+  ["X-Frame-Options", "DENY"],
+  ["Referrer-Policy", "no-referrer"],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Cross-Origin-Resource-Policy", "same-origin"],
+  ["Permissions-Policy", "camera=(), microphone=(), geolocation=()"],
+];
+const HSTS: Header = ["Strict-Transport-Security", "max-age=63072000; includeSubDomains"];
+
+// API answers are per user and often carry personal data: no cache keeps them unless a route
+// says otherwise (the public JWKS, the API reference's assets).
+const NO_STORE: Header = ["Cache-Control", "no-store"];
+
+/**
+ * The headers every response carries, by surface (API, API reference, web app): the security
+ * headers, HSTS only when the public URL is https, and no-store on the API. Built once: the
+ * request path only picks one of three lists.
+ */
+export function securityHeadersBySurface(options: { https: boolean }): (path: string) => readonly Header[] {
+  const build = (csp: string, extra: Header[] = []): Header[] => [
+    ...COMMON,
+    ["Content-Security-Policy", csp],
+    ...(options.https ? [HSTS] : []),
+    ...extra,
+  ];
+  const api = build(API_CSP, [NO_STORE]);
+  const docs = build(DOCS_CSP, [NO_STORE]);
+  const app = build(APP_CSP);
+  return (path) => (!path.startsWith("/api/") ? app : path === "/api/docs" ? docs : api);
 }

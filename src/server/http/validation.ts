@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import type { FieldError } from "../../shared/problem.js";
+import { hasBody } from "./body-limit.js";
 import { ApiError, validationError } from "./problem.js";
 
 /** Turns zod issues into the contract's `errors[]`: one entry per field, unknown fields named. */
@@ -73,7 +74,8 @@ export async function readJson<S extends z.ZodType>(
 /** The body as text; bytes that are not UTF-8, or a body cut off mid-way, are invalid_json. */
 async function readUtf8(c: Context): Promise<string> {
   try {
-    return strictUtf8.decode(c.req.raw.body ? await c.req.arrayBuffer() : new ArrayBuffer(0));
+    // c.req.arrayBuffer() reads straight from the socket; c.req.raw.body would build a full Request.
+    return strictUtf8.decode(hasBody(c) ? await c.req.arrayBuffer() : new ArrayBuffer(0));
   } catch {
     throw new ApiError(400, "invalid_json", "The request body could not be read as UTF-8 text.");
   }

@@ -27,13 +27,10 @@ export const readyRoute = createRoute({
 const READY_TIMEOUT_MS = 2_000;
 
 export function addOpsRoutes(app: OpenAPIHono<AppEnv>, database: DatabaseHandle): void {
-  addRoute(app, healthRoute, (c) => {
-    c.header("Cache-Control", "no-store");
-    return c.json({ status: "ok" }, 200);
-  });
+  // No Cache-Control here: every API response is no-store by default (http/standard-headers.ts).
+  addRoute(app, healthRoute, (c) => c.json({ status: "ok" }, 200));
 
   addRoute(app, readyRoute, async (c) => {
-    c.header("Cache-Control", "no-store");
     const ok = await Promise.race([
       database.ping().then(
         () => true,

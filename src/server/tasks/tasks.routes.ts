@@ -168,7 +168,6 @@ export function addTaskRoutes(app: OpenAPIHono<AppEnv>, deps: TaskRouteDeps): vo
   addRoute<TasksEnv>(app, listTasksRoute, async (c) => {
     const query = parseWith(listQuerySchema, queryOf(c));
     const page = await tasksOf(c).list(query);
-    c.header("Cache-Control", "no-store");
     return c.json({ tasks: page.tasks.map((t) => t.task), nextCursor: page.nextCursor }, 200);
   });
 
