@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type QueryOptions, type Results, types } from "@electric-sql/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -33,6 +33,37 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
+/** A statement built with Drizzle: anything with `toSQL()`, such as a select builder. */
+export interface BuiltStatement {
+  toSQL(): { sql: string; params: unknown[] };
+}
+
+// One prepared-statement name per distinct SQL text. The text depends only on a query's shape
+// (values travel as parameters), so this stays as small as the number of shapes in use.
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs a statement built with Drizzle directly on the driver and returns its rows as arrays, in
+ * the order of the select's fields, without Drizzle's per-field mapping. For the one hot read
+ * that returns many rows (a page of tasks), that mapping cost a third as much as the query
+ * itself (docs/benchmarks.md). On PostgreSQL each distinct statement is prepared once per
+ * connection. Values come back as the driver parses them (text, numbers, booleans, arrays);
+ * select times as text (to_char), since the drivers disagree on raw date/time values.
+ */
+export async function selectRows(db: Database, statement: BuiltStatement): Promise<unknown[][]> {
+  const { sql: text, params } = statement.toSQL();
+  const client = (db as unknown as { $client: PGlite | pg.Pool }).$client;
+  if (client instanceof PGlite) {
+    return (await client.query<unknown[]>(text, params, { rowMode: "array" })).rows;
+  }
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `taskvault_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return (await client.query<unknown[]>({ name, text, values: params, rowMode: "array" })).rows;
+}
+
 /** Opens the configured database. Migrations are run separately (see migrate.ts). */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
@@ -57,6 +88,55 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   };
 }
 
+/**
+ * PGlite's server settings. Its buffer pool (PostgreSQL's default, 128MB) is allocated and touched
+ * at start, inside this process: about 110 MiB resident before the first query. One user's page
+ * of tasks needs a few pages, and pages that do not fit stay in the operating system's file
+ * cache, so a smaller pool keeps the server's footprint down without slowing it
+ * (docs/benchmarks.md).
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"];
+
+// The date/time types (and arrays of them) that Drizzle reads as text and converts itself.
+const TEXT_TYPE_OIDS = new Set([
+  types.TIMESTAMP,
+  types.TIMESTAMPTZ,
+  types.INTERVAL,
+  types.DATE,
+  1115, // timestamp[]
+  1182, // date[]
+  1185, // timestamptz[]
+  1187, // interval[]
+  1231, // numeric[]
+]);
+const asText = (value: string) => value;
+
+/**
+ * PGlite merges a query's own type parsers into its table of about 300 on every call (about
+ * 0.1 ms, as much as a small query costs), and Drizzle sends the same few with every query.
+ * Installed once here, Drizzle's copy is dropped from each call (docs/benchmarks.md). Raw
+ * queries on this client therefore also get those types as text.
+ */
+class DrizzlePGlite extends PGlite {
+  override query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    const parsers = options?.parsers;
+    if (parsers && Object.keys(parsers).every((oid) => TEXT_TYPE_OIDS.has(Number(oid)))) {
+      const { parsers: _installed, ...rest } = options;
+      return super.query<T>(query, params, rest);
+    }
+    return super.query<T>(query, params, options);
+  }
+}
+
+/** A PGlite client with Taskvault's settings: in memory, in `dataDir`, or loaded from a dump. */
+export function createPglite(options: { dataDir?: string; loadDataDir?: Blob }): PGlite {
+  return new DrizzlePGlite({
+    ...options,
+    startParams: PGLITE_START_PARAMS,
+    parsers: Object.fromEntries([...TEXT_TYPE_OIDS].map((oid) => [oid, asText])),
+  });
+}
+
 async function openPglite(dataDir: string | undefined, seed: Blob | undefined): Promise<DatabaseHandle> {
   let lockFile: string | undefined;
   let dir: string | undefined;
@@ -67,7 +147,7 @@ async function openPglite(dataDir: string | undefined, seed: Blob | undefined): 
     takeLock(lockFile);
   }
   try {
-    const client = new PGlite({ ...(dir ? { dataDir: dir } : {}), ...(seed ? { loadDataDir: seed } : {}) });
+    const client = createPglite({ ...(dir ? { dataDir: dir } : {}), ...(seed ? { loadDataDir: seed } : {}) });
     await client.waitReady;
     const pgliteDb = drizzlePglite(client, { schema });
     const db = pgliteDb as unknown as Database;

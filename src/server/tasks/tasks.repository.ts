@@ -1,14 +1,50 @@
 import { randomUUID } from "node:crypto";
-import { and, arrayContains, asc, desc, eq, getTableColumns, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
-import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
+import { and, arrayContains, asc, desc, eq, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
+import type { PgColumn, PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { ListQuery, Priority, Task, TaskInput, TaskPatch } from "../../shared/task.schemas.js";
 import { priorities } from "../../shared/task.schemas.js";
 import { unauthorized } from "../auth/require-user.js";
-import type { Database } from "../db/client.js";
+import { type Database, selectRows } from "../db/client.js";
 import { tasks } from "../db/schema/index.js";
 import { type Cursor, decodeCursor, encodeCursor } from "./task-cursor.js";
 
-type TaskRow = typeof tasks.$inferSelect;
+/**
+ * A time as the API writes it (ISO 8601 in UTC, milliseconds), formatted by the database: rows
+ * then need no Date parsing and formatting per field on their way to JSON (docs/benchmarks.md).
+ * Truncating to milliseconds, as to_char's MS does, is what a JavaScript Date does too.
+ */
+function isoTime<T extends string | null>(column: PgColumn) {
+  return sql<T>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** What every statement returns for a task: its fields as the API shows them, and its version. */
+const taskColumns = {
+  id: tasks.id,
+  title: tasks.title,
+  description: tasks.description,
+  completed: tasks.completed,
+  priority: tasks.priority,
+  dueAt: isoTime<string | null>(tasks.dueAt),
+  tags: tasks.tags,
+  createdAt: isoTime<string>(tasks.createdAt),
+  updatedAt: isoTime<string>(tasks.updatedAt),
+  completedAt: isoTime<string | null>(tasks.completedAt),
+  version: tasks.version,
+};
+
+interface TaskRow {
+  id: string;
+  title: string;
+  description: string;
+  completed: boolean;
+  priority: number;
+  dueAt: string | null;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  version: number;
+}
 
 /** What `If-Match` asked for: any current version (`*`), or one of these versions. */
 export type Precondition = { any: true } | { versions: number[] };
@@ -34,11 +70,11 @@ function toTask(row: TaskRow): StoredTask {
       description: row.description,
       completed: row.completed,
       priority: priorities[row.priority] ?? "none",
-      dueAt: row.dueAt?.toISOString() ?? null,
+      dueAt: row.dueAt,
       tags: row.tags,
-      createdAt: row.createdAt.toISOString(),
-      updatedAt: row.updatedAt.toISOString(),
-      completedAt: row.completedAt?.toISOString() ?? null,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      completedAt: row.completedAt,
     },
   };
 }
@@ -58,14 +94,24 @@ const sortKeys = {
 /** A listed row, with the title's sort key as the database computed it. */
 type ListedRow = TaskRow & { titleKey: string };
 
+/** What a list selects; the rows come back as arrays in this order (see selectRows). */
+const listedColumns = { ...taskColumns, titleKey };
+const listedKeys = Object.keys(listedColumns);
+
+function toListedRow(values: unknown[]): ListedRow {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < listedKeys.length; i++) row[listedKeys[i] as string] = values[i];
+  return row as unknown as ListedRow;
+}
+
 function sortValueOf(row: ListedRow, sort: ListQuery["sort"]): Cursor["value"] {
   switch (sort) {
     case "createdAt":
-      return row.createdAt.toISOString();
+      return row.createdAt;
     case "updatedAt":
-      return row.updatedAt.toISOString();
+      return row.updatedAt;
     case "dueAt":
-      return row.dueAt?.toISOString() ?? null;
+      return row.dueAt;
     case "priority":
       return row.priority;
     case "title":
@@ -123,14 +169,45 @@ function orderOf(query: ListQuery): SQL[] {
 }
 
 /**
+ * Creating a task is one statement of a fixed shape, so it is built once (and, on PostgreSQL,
+ * prepared once per connection) rather than on every request (docs/benchmarks.md).
+ */
+function prepareInsert(db: Database) {
+  return db
+    .insert(tasks)
+    .values({
+      id: sql.placeholder("id"),
+      userId: sql.placeholder("userId"),
+      title: sql.placeholder("title"),
+      description: sql.placeholder("description"),
+      completed: sql.placeholder("completed"),
+      priority: sql.placeholder("priority"),
+      // ISO text or null: Drizzle's encoder for a time placeholder would call toISOString() on null.
+      dueAt: sql`${sql.placeholder("dueAt")}`,
+      tags: sql.placeholder("tags"),
+      createdAt: sql.placeholder("now"),
+      updatedAt: sql.placeholder("now"),
+      completedAt: sql`${sql.placeholder("completedAt")}`,
+    })
+    .returning(taskColumns)
+    .prepare("tasks_insert");
+}
+
+type PreparedInsert = ReturnType<typeof prepareInsert>;
+
+/**
  * The only module that reads or writes tasks. Every query it runs is scoped to the one user it
  * was opened for: `forUser(userId)` is the sole way in, so a handler cannot forget the owner.
  */
 export class TaskRepository {
-  constructor(private readonly db: Database) {}
+  private readonly insert: PreparedInsert;
+
+  constructor(private readonly db: Database) {
+    this.insert = prepareInsert(db);
+  }
 
   forUser(userId: string): UserTasks {
-    return new UserTasks(this.db, userId);
+    return new UserTasks(this.db, userId, this.insert);
   }
 }
 
@@ -141,6 +218,7 @@ export class UserTasks {
   constructor(
     private readonly db: Database,
     readonly userId: string,
+    private readonly insert: PreparedInsert,
   ) {
     this.owned = eq(tasks.userId, userId);
   }
@@ -157,7 +235,7 @@ export class UserTasks {
     const where = [this.owned, ...filtersOf(query)];
     if (query.cursor) where.push(afterCursor(decodeCursor(query.cursor, query.sort, query.order)));
     return this.db
-      .select({ ...getTableColumns(tasks), titleKey })
+      .select(listedColumns)
       .from(tasks)
       .where(and(...where))
       .orderBy(...orderOf(query))
@@ -165,7 +243,7 @@ export class UserTasks {
   }
 
   async list(query: ListQuery): Promise<{ tasks: StoredTask[]; nextCursor: string | null }> {
-    const rows: ListedRow[] = await this.listQuery(query);
+    const rows = (await selectRows(this.db, this.listQuery(query))).map(toListedRow);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const nextCursor =
@@ -177,28 +255,25 @@ export class UserTasks {
 
   async get(id: string): Promise<StoredTask | undefined> {
     if (!UUID.test(id)) return undefined;
-    const [row] = await this.db.select().from(tasks).where(this.byId(id)).limit(1);
+    const [row] = await this.db.select(taskColumns).from(tasks).where(this.byId(id)).limit(1);
     return row ? toTask(row) : undefined;
   }
 
   async create(input: TaskInput): Promise<StoredTask> {
     const now = new Date();
-    const [row] = await this.db
-      .insert(tasks)
-      .values({
+    const [row] = await this.insert
+      .execute({
         id: randomUUID(),
         userId: this.userId,
         title: input.title,
         description: input.description,
         completed: input.completed,
         priority: rank(input.priority),
-        dueAt: input.dueAt,
+        dueAt: input.dueAt?.toISOString() ?? null,
         tags: input.tags,
-        createdAt: now,
-        updatedAt: now,
-        completedAt: input.completed ? now : null,
+        now,
+        completedAt: input.completed ? now.toISOString() : null,
       })
-      .returning()
       .catch((error: unknown) => {
         // The user was deleted after the access token was issued and before its revocation
         // reached this process: the token's account is gone, which is a 401, not a crash.
@@ -275,7 +350,7 @@ export class UserTasks {
         version: sql`${tasks.version} + 1`,
       })
       .where(and(...where))
-      .returning();
+      .returning(taskColumns);
     if (row) return { task: toTask(row) };
     if (precondition && "versions" in precondition && (await this.get(id))) return { stale: true };
     return { missing: true };
