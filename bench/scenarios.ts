@@ -1,0 +1,150 @@
+import { loadavg } from "node:os";
+import type autocannon from "autocannon";
+import type { BenchDatabase } from "./bench-database.js";
+import { HTTP_CONNECTIONS, SIGNIN_CONNECTIONS } from "./ceilings.js";
+import { BENCH_PASSWORD, createTaskBody, measuredUser, SEEDED_USERS, seededUser, writerUser } from "./fixture.js";
+import { backgroundLoad, type LoadResult, type LoadTiming } from "./load.js";
+import { progress } from "./progress.js";
+import { round2 } from "./report.js";
+import { type MeasuredLoad, ServerProbe } from "./server-probe.js";
+import { sleep, startServer } from "./server-process.js";
+
+export const scenarioNames = ["health", "list", "create", "signin", "storm", "coldstart"] as const;
+export type ScenarioName = (typeof scenarioNames)[number];
+
+const COLD_STARTS = 3;
+export const PROFILE_DIR = "bench-results/profiles";
+
+export interface ScenarioRun {
+  database: BenchDatabase;
+  timing: LoadTiming;
+  only: Set<ScenarioName>;
+  profile: boolean;
+  /** See ServerOptions.entry. */
+  entry: string | undefined;
+  authSecret: string;
+}
+
+/** A measured load, with the machine's 1-minute load average when it ended. */
+export type Measured = MeasuredLoad & { load1: number };
+
+/** What the server did; bench/score.ts compares it with the ceilings and the targets. */
+export interface ServerMeasurements {
+  health?: Measured;
+  list?: Measured;
+  create?: Measured;
+  signin?: Measured;
+  storm?: { list: Measured; signins: LoadResult };
+  peakRssMiB: number;
+  /** Sorted start times, ms; absent when cold start was not measured. */
+  coldStartsMs?: number[];
+}
+
+/** Starts the server, runs the chosen scenarios against it, then measures its cold start. */
+export async function measureServer(run: ScenarioRun): Promise<ServerMeasurements> {
+  const { database, timing, only } = run;
+  const env = { ...database.serverEnv, AUTH_SECRET: run.authSecret };
+  const nodeArgs = run.profile ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const server = await startServer({ env, nodeArgs, entry: run.entry });
+  progress(`server ready in ${ms(server.readyAfterMs)} (pid ${server.pid}), RSS ${server.rssMiB().toFixed(0)} MiB`);
+  const probe = new ServerProbe(server, timing);
+  // Each line carries the load it was measured under: on a shared machine, that decides whether to trust it.
+  const measure = async (name: string, options: autocannon.Options): Promise<Measured> => {
+    const load = await probe.measure(name, options);
+    progress(
+      `${name}: ${load.rps.toFixed(0)}/s, p50 ${load.p50} ms, p99 ${load.p99} ms; server CPU ${load.cpuMsPerRequest.toFixed(3)} ms/request (main thread ${load.mainThreadMsPerRequest.toFixed(3)})`,
+    );
+    return { ...load, load1: round2(loadavg()[0] ?? 0) };
+  };
+  const measured: ServerMeasurements = { peakRssMiB: Number.NaN };
+  try {
+    const client = new ApiClient(server.url);
+    const owner = await client.signIn(measuredUser.email);
+    const writer = await client.signIn(writerUser.email);
+    const listOptions: autocannon.Options = {
+      url: `${server.url}/api/${owner.userId}/tasks`,
+      connections: HTTP_CONNECTIONS,
+      headers: { authorization: `Bearer ${owner.token}` },
+    };
+    const signinOptions: autocannon.Options = {
+      url: server.url,
+      connections: SIGNIN_CONNECTIONS,
+      requests: [signinRequest()],
+    };
+    if (only.has("health")) {
+      measured.health = await measure("health", { url: `${server.url}/api/health`, connections: HTTP_CONNECTIONS });
+    }
+    if (only.has("list") || only.has("storm")) measured.list = await measure("list", listOptions);
+    if (only.has("create")) {
+      measured.create = await measure("create", {
+        url: `${server.url}/api/${writer.userId}/tasks`,
+        method: "POST",
+        connections: HTTP_CONNECTIONS,
+        headers: { authorization: `Bearer ${writer.token}`, "content-type": "application/json" },
+        body: JSON.stringify(createTaskBody),
+      });
+    }
+    if (only.has("signin")) measured.signin = await measure("signin", signinOptions);
+    if (only.has("storm")) {
+      const storm = backgroundLoad(signinOptions);
+      await sleep(1000);
+      const list = await measure("storm", listOptions);
+      const signins = await storm.stop();
+      progress(`storm: ${signins.rps.toFixed(0)} sign-ins/s beside the list`);
+      measured.storm = { list, signins };
+    }
+  } finally {
+    measured.peakRssMiB = server.peakRssMiB();
+    progress(`peak RSS ${measured.peakRssMiB.toFixed(0)} MiB`);
+    await server.stop();
+    if (run.profile) probe.writeWindows(PROFILE_DIR);
+  }
+  if (only.has("coldstart")) measured.coldStartsMs = await coldStarts(env, run.entry);
+  return measured;
+}
+
+/** Process start to the first 200 of /api/ready on the existing data, a few times. */
+async function coldStarts(env: Record<string, string>, entry: string | undefined): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    const server = await startServer({ env, entry });
+    times.push(server.readyAfterMs);
+    await server.stop();
+  }
+  times.sort((a, b) => a - b);
+  progress(`cold start: ${times.map(ms).join(", ")}`);
+  return times;
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(0)} ms`;
+}
+
+/** Sign-ins spread over the seeded users, always with the right password (failures are throttled). */
+function signinRequest(): autocannon.Request {
+  let next = 0;
+  return {
+    method: "POST",
+    path: "/api/auth/signin",
+    headers: { "content-type": "application/json" },
+    setupRequest: (request) => {
+      next = (next % SEEDED_USERS) + 1;
+      return { ...request, body: JSON.stringify({ email: seededUser(next).email, password: BENCH_PASSWORD }) };
+    },
+  };
+}
+
+class ApiClient {
+  constructor(private readonly url: string) {}
+
+  async signIn(email: string): Promise<{ userId: string; token: string }> {
+    const res = await fetch(`${this.url}/api/auth/signin`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+    });
+    if (res.status !== 200) throw new Error(`sign-in of ${email} answered ${res.status}: ${await res.text()}`);
+    const body = (await res.json()) as { user: { id: string }; token: string };
+    return { userId: body.user.id, token: body.token };
+  }
+}

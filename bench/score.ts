@@ -1,0 +1,125 @@
+import type { DatabaseKind } from "./bench-database.js";
+import type { Rate } from "./ceilings/run-for.js";
+import { type Ceilings, SIGNIN_CONNECTIONS } from "./ceilings.js";
+import type { LoadResult } from "./load.js";
+import { round2, type ScenarioResult } from "./report.js";
+import type { Measured, ServerMeasurements } from "./scenarios.js";
+
+/** The issue's targets; the database decides a few of them. */
+function targetsFor(db: DatabaseKind) {
+  return {
+    health: 0.55,
+    list: db === "pglite" ? 0.8 : 0.7,
+    listP99Ms: 50,
+    create: 0.7,
+    signin: 0.8,
+    stormP99Factor: 2,
+    coldStartMs: db === "pglite" ? 1000 : undefined,
+    peakRssMiB: db === "pglite" ? 500 : 200,
+  };
+}
+
+/** Turns what the server did into the report's lines: each against its ceiling and target. */
+export function scoreScenarios(db: DatabaseKind, measured: ServerMeasurements, ceilings: Ceilings): ScenarioResult[] {
+  const targets = targetsFor(db);
+  const raw = db === "pglite" ? "raw PGlite, same SQL, one caller" : "raw pg, same SQL, pool of 10, 16 callers";
+  // With PostgreSQL, the database's CPU is spent in its own processes, on neither side of the ratio.
+  const cpu = (rate: Rate) => (db === "pglite" ? rate : { rps: rate.rps });
+  const results: ScenarioResult[] = [];
+  if (measured.health && ceilings.http) {
+    const { health } = measured;
+    results.push(throughput("GET /api/health", health, { rps: ceilings.http }, targets.health, "bare node:http"));
+  }
+  if (measured.list && ceilings.list) {
+    const line = throughput("GET /api/{userId}/tasks (50 tasks)", measured.list, cpu(ceilings.list), targets.list, raw);
+    line.target += `, p99 ≤ ${targets.listP99Ms} ms`;
+    line.pass &&= measured.list.p99 <= targets.listP99Ms;
+    results.push(line);
+  }
+  if (measured.create && ceilings.insert) {
+    results.push(throughput("POST /api/{userId}/tasks", measured.create, cpu(ceilings.insert), targets.create, raw));
+  }
+  if (measured.signin && ceilings.hash) {
+    const alone = `${ceilings.hash.msPerHash.toFixed(1)} ms each alone`;
+    const note = `argon2id verify alone, ${SIGNIN_CONNECTIONS} callers (${alone})`;
+    results.push(throughput("POST /api/auth/signin (10 conns)", measured.signin, ceilings.hash, targets.signin, note));
+  }
+  if (measured.storm && measured.list) {
+    const { list, signins } = measured.storm;
+    const ratio = list.p99 / measured.list.p99;
+    results.push({
+      name: "list p99 during a sign-in storm",
+      rps: round2(list.rps),
+      p50: list.p50,
+      p99: list.p99,
+      ceiling: measured.list.p99,
+      ratio: round2(ratio),
+      target: `p99 ≤ ${targets.stormP99Factor}× alone`,
+      pass: ratio <= targets.stormP99Factor && list.failures === 0 && signins.failures === 0,
+      note: `ceiling: the list's p99 alone (ms); ${signins.rps.toFixed(0)} sign-ins/s beside it${failures(signins)}${failures(list)}`,
+      load1: list.load1,
+    });
+  }
+  results.push({
+    name: "peak RSS of the server",
+    rps: null,
+    p50: null,
+    p99: null,
+    ceiling: null,
+    ratio: null,
+    target: `≤ ${targets.peakRssMiB} MiB`,
+    pass: measured.peakRssMiB <= targets.peakRssMiB,
+    value: Math.round(measured.peakRssMiB),
+    unit: "MiB",
+  });
+  if (measured.coldStartsMs) {
+    const times = measured.coldStartsMs;
+    const median = times[Math.floor(times.length / 2)] ?? Number.NaN;
+    const targetMs = targets.coldStartMs;
+    results.push({
+      name: "cold start to /api/ready",
+      rps: null,
+      p50: null,
+      p99: null,
+      ceiling: null,
+      ratio: null,
+      target: targetMs === undefined ? "— (PGlite only)" : `≤ ${targetMs} ms`,
+      pass: targetMs === undefined || median <= targetMs,
+      value: Math.round(median),
+      unit: "ms",
+      note: `median of ${times.length} starts: ${times.map((t) => t.toFixed(0)).join(", ")} ms`,
+    });
+  }
+  return results;
+}
+
+function throughput(
+  name: string,
+  load: Measured,
+  ceiling: { rps: number; cpuMs?: number },
+  target: number,
+  ceilingNote: string,
+): ScenarioResult {
+  const ratio = load.rps / ceiling.rps;
+  // CPU per ceiling call against CPU per request: what the ratio would be with the cores to itself.
+  const cpuRatio =
+    ceiling.cpuMs === undefined ? "" : `; CPU ratio ${(ceiling.cpuMs / load.cpuMsPerRequest).toFixed(2)}`;
+  return {
+    name,
+    rps: round2(load.rps),
+    p50: load.p50,
+    p99: load.p99,
+    ceiling: round2(ceiling.rps),
+    ratio: round2(ratio),
+    target: `≥ ${target.toFixed(2)}`,
+    pass: ratio >= target && load.failures === 0,
+    serverCpuMsPerRequest: Math.round(load.cpuMsPerRequest * 1000) / 1000,
+    serverMainThreadMsPerRequest: Math.round(load.mainThreadMsPerRequest * 1000) / 1000,
+    note: `ceiling: ${ceilingNote}${cpuRatio}${failures(load)}`,
+    load1: load.load1,
+  };
+}
+
+function failures(load: LoadResult): string {
+  return load.failures > 0 ? `; ${load.failures} FAILED requests` : "";
+}
