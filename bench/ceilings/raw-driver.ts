@@ -16,7 +16,8 @@ import type { Logger as DrizzleLogger } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
-import { createPglite, type Database } from "../../src/server/db/client.js";
+import type { Database } from "../../src/server/db/client.js";
+import { createPglite } from "../../src/server/db/pglite-settings.mjs";
 import * as schema from "../../src/server/db/schema/index.js";
 import { TaskRepository } from "../../src/server/tasks/tasks.repository.js";
 import { listQuerySchema, taskInputSchema } from "../../src/shared/task.schemas.js";
@@ -54,7 +55,6 @@ const pgTypes = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     TIME_TYPE_OIDS.includes(oid) ? asText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
-const pgliteParsers = Object.fromEntries(TIME_TYPE_OIDS.map((oid) => [oid, asText]));
 
 async function openDriver(target: string, recorder: StatementRecorder): Promise<{ driver: Driver; db: Database }> {
   if (/^postgres(ql)?:/.test(target)) {
@@ -69,14 +69,16 @@ async function openDriver(target: string, recorder: StatementRecorder): Promise<
     };
     return { driver, db };
   }
-  // The server's own PGlite client and settings, so that both sides run the same database.
+  // The server's own PGlite settings, so that both sides run the same database; here in this
+  // thread, as a raw driver (the server runs it in a worker thread, src/server/db/pglite-proxy.ts).
   const client = createPglite({ dataDir: join(target, "pglite") });
   await client.waitReady;
   const db = drizzlePglite(client, { schema, logger: recorder }) as unknown as Database;
   const driver: Driver = {
     callers: 1,
     rows: ({ text, params }) => client.query(text, params, { rowMode: "array" }),
-    drizzleRows: ({ text, params }) => client.query(text, params, { rowMode: "array", parsers: pgliteParsers }),
+    // The server's PGlite reads date/time types as text for every query (pglite-settings.mjs).
+    drizzleRows: ({ text, params }) => client.query(text, params, { rowMode: "array" }),
     close: () => client.close(),
   };
   return { driver, db };

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite, type QueryOptions, type Results, types } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { ConfigError } from "../config.js";
 import { migratePglite, migratePostgres } from "./migrate.js";
+import { PGliteProxy } from "./pglite-proxy.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -52,8 +53,8 @@ const statementNames = new Map<string, string>();
  */
 export async function selectRows(db: Database, statement: BuiltStatement): Promise<unknown[][]> {
   const { sql: text, params } = statement.toSQL();
-  const client = (db as unknown as { $client: PGlite | pg.Pool }).$client;
-  if (client instanceof PGlite) {
+  const client = (db as unknown as { $client: PGliteProxy | pg.Pool }).$client;
+  if (client instanceof PGliteProxy) {
     return (await client.query<unknown[]>(text, params, { rowMode: "array" })).rows;
   }
   let name = statementNames.get(text);
@@ -88,55 +89,6 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   };
 }
 
-/**
- * PGlite's server settings. Its buffer pool (PostgreSQL's default, 128MB) is allocated and touched
- * at start, inside this process: about 110 MiB resident before the first query. One user's page
- * of tasks needs a few pages, and pages that do not fit stay in the operating system's file
- * cache, so a smaller pool keeps the server's footprint down without slowing it
- * (docs/benchmarks.md).
- */
-const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"];
-
-// The date/time types (and arrays of them) that Drizzle reads as text and converts itself.
-const TEXT_TYPE_OIDS = new Set([
-  types.TIMESTAMP,
-  types.TIMESTAMPTZ,
-  types.INTERVAL,
-  types.DATE,
-  1115, // timestamp[]
-  1182, // date[]
-  1185, // timestamptz[]
-  1187, // interval[]
-  1231, // numeric[]
-]);
-const asText = (value: string) => value;
-
-/**
- * PGlite merges a query's own type parsers into its table of about 300 on every call (about
- * 0.1 ms, as much as a small query costs), and Drizzle sends the same few with every query.
- * Installed once here, Drizzle's copy is dropped from each call (docs/benchmarks.md). Raw
- * queries on this client therefore also get those types as text.
- */
-class DrizzlePGlite extends PGlite {
-  override query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
-    const parsers = options?.parsers;
-    if (parsers && Object.keys(parsers).every((oid) => TEXT_TYPE_OIDS.has(Number(oid)))) {
-      const { parsers: _installed, ...rest } = options;
-      return super.query<T>(query, params, rest);
-    }
-    return super.query<T>(query, params, options);
-  }
-}
-
-/** A PGlite client with Taskvault's settings: in memory, in `dataDir`, or loaded from a dump. */
-export function createPglite(options: { dataDir?: string; loadDataDir?: Blob }): PGlite {
-  return new DrizzlePGlite({
-    ...options,
-    startParams: PGLITE_START_PARAMS,
-    parsers: Object.fromEntries([...TEXT_TYPE_OIDS].map((oid) => [oid, asText])),
-  });
-}
-
 async function openPglite(dataDir: string | undefined, seed: Blob | undefined): Promise<DatabaseHandle> {
   let lockFile: string | undefined;
   let dir: string | undefined;
@@ -147,9 +99,9 @@ async function openPglite(dataDir: string | undefined, seed: Blob | undefined): 
     takeLock(lockFile);
   }
   try {
-    const client = createPglite({ ...(dir ? { dataDir: dir } : {}), ...(seed ? { loadDataDir: seed } : {}) });
-    await client.waitReady;
-    const pgliteDb = drizzlePglite(client, { schema });
+    const client = await PGliteProxy.open({ ...(dir ? { dataDir: dir } : {}), ...(seed ? { loadDataDir: seed } : {}) });
+    // Drizzle's PGlite driver uses only query() and transaction(), which the proxy provides.
+    const pgliteDb = drizzlePglite(client as unknown as PGlite, { schema });
     const db = pgliteDb as unknown as Database;
     return {
       db,
