@@ -24,16 +24,16 @@ export interface ServerOptions {
   env: Record<string, string>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
-  /** A compiled JavaScript entry to run instead of `--import tsx src/server/main.ts`. */
+  /** Another entry than the built server that `npm start` runs (e.g. `--import tsx src/server/main.ts`). */
   entry?: string | undefined;
   timeoutMs?: number;
 }
 
-/** Starts the real server (`src/server/main.ts`) as its own process and waits until it is ready. */
+/** Starts the real server (as `npm start` does: dist/server/main.mjs) as its own process; waits until it is ready. */
 export async function startServer(options: ServerOptions): Promise<BenchServer> {
   const port = await freePort();
   const started = performance.now();
-  const entry = options.entry ? [options.entry] : ["--import", "tsx", "src/server/main.ts"];
+  const entry = options.entry ? options.entry.split(" ") : ["dist/server/main.mjs"];
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...options.env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,11 +1,11 @@
-import { fileURLToPath } from "node:url";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import { migrate as migratePgliteDb } from "drizzle-orm/pglite/migrator";
 import type pg from "pg";
+import { fromProjectRoot } from "../paths.js";
 
-export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
+export const migrationsFolder = fromProjectRoot("src/server/db/migrations");
 
 // Any constant works; it only has to be the same in every process of this app.
 const MIGRATION_LOCK = 7_301_244_112;

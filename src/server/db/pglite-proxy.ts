@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { QueryOptions, Results, Transaction } from "@electric-sql/pglite";
+import { fromProjectRoot } from "../paths.js";
 import { TEXT_TYPE_OIDS } from "./pglite-settings.mjs";
 
 type Operation =
@@ -40,7 +41,7 @@ export class PGliteProxy {
   readonly waitReady: Promise<void>;
 
   private constructor(workerData: { dataDir?: string; seed?: ArrayBuffer }) {
-    this.worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), {
+    this.worker = new Worker(fromProjectRoot("src/server/db/pglite-worker.mjs"), {
       workerData,
       transferList: workerData.seed ? [workerData.seed] : [],
       // The worker is plain JavaScript: no TypeScript loader (tsx, Vitest) needs to follow it.

@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import type { Context, MiddlewareHandler } from "hono";
+import { fromProjectRoot } from "../paths.js";
 
 /** Where `npm run build` puts the web app (vite.config.ts). */
-export const WEB_DIST_DIR = fileURLToPath(new URL("../../../dist/web", import.meta.url));
+export const WEB_DIST_DIR = fromProjectRoot("dist/web");
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const SAFE_NAME = /^[\w-][\w.-]*$/;

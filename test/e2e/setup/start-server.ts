@@ -46,8 +46,9 @@ async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: numbe
 }
 
 /**
- * Starts `src/server/main.ts` as a child process, as `npm start` does, on a free port with a
- * fresh temporary DATA_DIR, and stops it after the run.
+ * Starts the built server (dist/server/main.mjs, built by `npm run test:e2e` when stale) as a
+ * child process, as `npm start` does, on a free port with a fresh temporary DATA_DIR, and stops it
+ * after the run.
  */
 export default async function startServer(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), "taskvault-e2e-"));
@@ -55,7 +56,7 @@ export default async function startServer(project: TestProject) {
   const baseURL = `http://127.0.0.1:${port}`;
   mkdirSync(join(root, "test-results"), { recursive: true });
   const log = createWriteStream(join(root, "test-results/e2e-server.log"));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+  const child = spawn(process.execPath, ["--enable-source-maps", "dist/server/main.mjs"], {
     cwd: root,
     env: {
       ...process.env,
