@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { hash, verify } from "@node-rs/argon2";
 
 // Algorithm.Argon2id; the package exports it as an ambient const enum.
@@ -15,14 +16,39 @@ export const argon2Options = {
   parallelism: 1,
 } as const;
 
+/**
+ * At most one hash per core at a time; the others wait their turn. More hashes than cores cannot
+ * finish sooner, but each holds 19 MiB and competes with the event loop and the database thread
+ * for the same cores (libuv's pool would run four): under a burst of sign-ins the server stays
+ * responsive and its memory bounded (docs/benchmarks.md).
+ */
+export function concurrencyLimit(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      // Hand the slot straight to the next in line, or free it.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
+const inHashSlot = concurrencyLimit(availableParallelism());
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, argon2Options);
+  return inHashSlot(() => hash(password, argon2Options));
 }
 
 export async function verifyPassword({ hash: stored, password }: { hash: string; password: string }): Promise<boolean> {
   // A malformed stored hash is a failed match, not a crash of the sign-in.
   try {
-    return await verify(stored, password);
+    return await inHashSlot(() => verify(stored, password));
   } catch {
     return false;
   }
