@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import { cors } from "hono/cors";
 import { addAuthRoutes } from "./auth/auth.routes.js";
 import type { AuthModule } from "./auth/index.js";
@@ -36,6 +36,23 @@ function corsFor(origins: string[]): MiddlewareHandler {
   };
 }
 
+/**
+ * Runs `guards` (body limit, CSRF origin check) for requests that may change state; reads (GET,
+ * HEAD, OPTIONS) carry no body and change nothing, so they skip them in one step.
+ */
+function forStateChanges(...guards: MiddlewareHandler[]): MiddlewareHandler {
+  const chain = guards.reduceRight<(c: Context, next: Next) => Promise<void>>(
+    (inner, guard) => async (c, next) => {
+      await guard(c, () => inner(c, next));
+    },
+    (_c, next) => next(),
+  );
+  return function forStateChanges(c, next) {
+    const method = c.req.method;
+    return method === "GET" || method === "HEAD" || method === "OPTIONS" ? next() : chain(c, next);
+  };
+}
+
 export interface AppDeps {
   config: Config;
   database: DatabaseHandle;
@@ -52,10 +69,17 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use(standardHeaders({ https: config.publicUrl.startsWith("https:") }));
-  app.use(requestLog(logger));
+  // At a level that drops per-request lines (warn and above), the request log stays out of the
+  // chain; unhandled errors are still logged by onError, with the request's method and path.
+  if (logger.isLevelEnabled("info")) app.use(requestLog(logger));
   if (config.corsOrigins.length > 0) app.use("/api/*", corsFor(config.corsOrigins));
-  app.use("/api/*", bodyLimit(MAX_BODY_BYTES));
-  app.use("/api/*", originCheck({ allowedOrigins: [config.publicUrl, ...config.corsOrigins] }));
+  app.use(
+    "/api/*",
+    forStateChanges(
+      bodyLimit(MAX_BODY_BYTES),
+      originCheck({ allowedOrigins: [config.publicUrl, ...config.corsOrigins] }),
+    ),
+  );
 
   addOpsRoutes(app, database);
   addAuthRoutes(app, { config, service: auth.service, tokens: auth.tokens, revocations: auth.revocations });

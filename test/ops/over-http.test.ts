@@ -70,8 +70,7 @@ describe("standard headers over real HTTP", () => {
       ids.add(res.headers.get("x-request-id") ?? "");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("x-frame-options")).toBe("DENY");
-      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
-      expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+      expect(res.headers.get("cross-origin-resource-policy")).toBe("same-origin");
       expect(res.headers.get("strict-transport-security")).toBeNull();
       await res.arrayBuffer();
     }
@@ -80,6 +79,10 @@ describe("standard headers over real HTTP", () => {
     for (const api of csp.slice(0, 5)) expect(api).toMatch(/^default-src 'none'; frame-ancestors 'none'/);
     expect(csp[5]).toContain("script-src 'self'");
     expect(csp[6]).toMatch(/^default-src 'self'/);
+    // Headers that govern documents come with the two documents, not with JSON.
+    const documentOnly = responses.map((r) => r.headers.get("referrer-policy"));
+    expect(documentOnly).toEqual([null, null, null, null, null, "no-referrer", "no-referrer"]);
+    expect(responses[6]?.headers.get("cross-origin-opener-policy")).toBe("same-origin");
   });
 
   it("make API answers no-store unless the route says otherwise", async () => {

@@ -26,7 +26,10 @@ export function onError(logger: Logger): ErrorHandler<AppEnv> {
     if (error instanceof HTTPException && error.status === 413) {
       return sendProblem(c, new ApiError(413, "payload_too_large", "The request body is larger than 64 KiB."));
     }
-    logger.error({ reqId: c.get("requestId"), err: describeError(error) }, "unhandled error");
+    logger.error(
+      { reqId: c.get("requestId"), method: c.req.method, path: c.req.path, err: describeError(error) },
+      "unhandled error",
+    );
     return sendProblem(
       c,
       new ApiError(

@@ -10,12 +10,17 @@ export const APP_CSP =
 
 export type Header = readonly [name: string, value: string];
 
-const COMMON: Header[] = [
+// On every response: no MIME sniffing, no framing, no cross-origin embedding.
+const EVERY: Header[] = [
   ["X-Content-Type-Options", "nosniff"],
   ["X-Frame-Options", "DENY"],
+  ["Cross-Origin-Resource-Policy", "same-origin"],
+];
+// Only documents (the web app, the API reference) have referrers, openers and features to govern;
+// on JSON these are inert, so API answers do without them (OWASP's REST Security Cheat Sheet).
+const DOCUMENT: Header[] = [
   ["Referrer-Policy", "no-referrer"],
   ["Cross-Origin-Opener-Policy", "same-origin"],
-  ["Cross-Origin-Resource-Policy", "same-origin"],
   ["Permissions-Policy", "camera=(), microphone=(), geolocation=()"],
 ];
 const HSTS: Header = ["Strict-Transport-Security", "max-age=63072000; includeSubDomains"];
@@ -26,18 +31,19 @@ const NO_STORE: Header = ["Cache-Control", "no-store"];
 
 /**
  * The headers every response carries, by surface (API, API reference, web app): the security
- * headers, HSTS only when the public URL is https, and no-store on the API. Built once: the
+ * headers (fewer on JSON than on documents), HSTS only when the public URL is https, and no-store
+ * on the API. Built once: the
  * request path only picks one of three lists.
  */
 export function securityHeadersBySurface(options: { https: boolean }): (path: string) => readonly Header[] {
-  const build = (csp: string, extra: Header[] = []): Header[] => [
-    ...COMMON,
+  const build = (csp: string, extra: Header[]): Header[] => [
+    ...EVERY,
     ["Content-Security-Policy", csp],
     ...(options.https ? [HSTS] : []),
     ...extra,
   ];
   const api = build(API_CSP, [NO_STORE]);
-  const docs = build(DOCS_CSP, [NO_STORE]);
-  const app = build(APP_CSP);
+  const docs = build(DOCS_CSP, [...DOCUMENT, NO_STORE]);
+  const app = build(APP_CSP, DOCUMENT);
   return (path) => (!path.startsWith("/api/") ? app : path === "/api/docs" ? docs : api);
 }
