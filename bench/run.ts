@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --db postgres] [--seconds 6] [--warmup 2] [--only list,signin] [--profile] [--entry '--import tsx src/server/main.ts']`
+ * `npm run bench [-- --db postgres] [--seconds 6] [--warmup 2] [--only list,signin] [--profile] [--entry='--import tsx src/server/main.ts']`
  *
  * Seeds a fresh database, measures the ceilings (raw driver, password hash, bare node:http),
  * starts the real server as its own process, drives each scenario with autocannon, measures
