@@ -15,7 +15,14 @@ async function main(): Promise<void> {
       "AUTH_SECRET is not set: using a secret generated into DATA_DIR/auth-secret. Set AUTH_SECRET in production.",
     );
   }
-  const server = await startServer(config, logger);
+  const server = await startServer(config, logger, {
+    // Every query would fail from now on: exit, so that the supervisor (systemd, a container
+    // runtime) restarts the server instead of leaving it answering 500s.
+    onDatabaseLost(error) {
+      logger.fatal({ err: error.message }, "the embedded database stopped; exiting");
+      process.exit(1);
+    },
+  });
   logger.info(
     { url: server.url, database: config.databaseUrl ? "postgres" : `pglite (${config.dataDir})` },
     `Taskvault is listening on ${server.url}`,

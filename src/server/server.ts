@@ -16,9 +16,18 @@ export interface RunningServer {
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
+export interface ServerHooks {
+  /** The embedded database stopped on its own (its thread crashed): nothing can be served. */
+  onDatabaseLost?: (error: Error) => void;
+}
+
 /** Opens the database, migrates it, and serves the app. Used by main.ts and by tests. */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+export async function startServer(config: Config, logger: Logger, hooks: ServerHooks = {}): Promise<RunningServer> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onDatabaseLost: hooks.onDatabaseLost,
+  });
   try {
     await database.migrate();
     const auth = await createAuth({ config, database, logger });

@@ -96,6 +96,20 @@ describe("PGliteProxy", () => {
     );
   });
 
+  it("tells its owner when the database thread dies on its own, and not when it is closed", async () => {
+    const lost: Error[] = [];
+    const crashing = await PGliteProxy.open({ onUnexpectedExit: (error) => lost.push(error) });
+    // A crash from outside: the thread is stopped without close().
+    await (crashing as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    expect(lost.map((e) => e.message)).toEqual(["the database thread stopped (exit code 1)"]);
+    await expect(crashing.query("select 1")).rejects.toThrow(/database thread stopped/);
+
+    const closed: Error[] = [];
+    const closing = await PGliteProxy.open({ onUnexpectedExit: (error) => closed.push(error) });
+    await closing.close();
+    expect(closed).toEqual([]);
+  }, 60_000);
+
   it("rejects calls after it is closed instead of leaving them waiting", async () => {
     const closing = await PGliteProxy.open({});
     await closing.close();

@@ -31,6 +31,8 @@ export interface OpenDatabaseOptions {
   dataDir?: string | undefined;
   /** A PGlite data-dir tarball to start from (tests clone one migrated database). */
   pgliteSeed?: Blob | undefined;
+  /** Called if the embedded database's thread stops without close() (see PGliteProxy). */
+  onDatabaseLost?: ((error: Error) => void) | undefined;
   poolSize?: number;
 }
 
@@ -68,7 +70,7 @@ export async function selectRows(db: Database, statement: BuiltStatement): Promi
 /** Opens the configured database. Migrations are run separately (see migrate.ts). */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
-  return openPglite(options.dataDir, options.pgliteSeed);
+  return openPglite(options.dataDir, options.pgliteSeed, options.onDatabaseLost);
 }
 
 async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
@@ -89,7 +91,11 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   };
 }
 
-async function openPglite(dataDir: string | undefined, seed: Blob | undefined): Promise<DatabaseHandle> {
+async function openPglite(
+  dataDir: string | undefined,
+  seed: Blob | undefined,
+  onUnexpectedExit: ((error: Error) => void) | undefined,
+): Promise<DatabaseHandle> {
   let lockFile: string | undefined;
   let dir: string | undefined;
   if (dataDir) {
@@ -99,7 +105,11 @@ async function openPglite(dataDir: string | undefined, seed: Blob | undefined): 
     takeLock(lockFile);
   }
   try {
-    const client = await PGliteProxy.open({ ...(dir ? { dataDir: dir } : {}), ...(seed ? { loadDataDir: seed } : {}) });
+    const client = await PGliteProxy.open({
+      ...(dir ? { dataDir: dir } : {}),
+      ...(seed ? { loadDataDir: seed } : {}),
+      ...(onUnexpectedExit ? { onUnexpectedExit } : {}),
+    });
     // Drizzle's PGlite driver uses only query() and transaction(), which the proxy provides.
     const pgliteDb = drizzlePglite(client as unknown as PGlite, { schema });
     const db = pgliteDb as unknown as Database;

@@ -38,9 +38,13 @@ export class PGliteProxy {
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private lastId = 0;
   private failure: Error | undefined;
+  private closing = false;
   readonly waitReady: Promise<void>;
 
-  private constructor(workerData: { dataDir?: string; seed?: ArrayBuffer }) {
+  private constructor(
+    workerData: { dataDir?: string; seed?: ArrayBuffer },
+    private readonly onUnexpectedExit: ((error: Error) => void) | undefined,
+  ) {
     this.worker = new Worker(fromProjectRoot("src/server/db/pglite-worker.mjs"), {
       workerData,
       transferList: workerData.seed ? [workerData.seed] : [],
@@ -53,13 +57,21 @@ export class PGliteProxy {
     this.waitReady = this.call<null>({ op: "ready" }).then(() => undefined);
   }
 
-  /** Starts PGlite in a worker: in memory, in `dataDir`, or loaded from a dump (tests). */
-  static async open(options: { dataDir?: string; loadDataDir?: Blob }): Promise<PGliteProxy> {
+  /**
+   * Starts PGlite in a worker: in memory, in `dataDir`, or loaded from a dump (tests).
+   * `onUnexpectedExit` hears of the database thread stopping without close() (a crash): every
+   * query fails from then on, so the server should stop and be restarted.
+   */
+  static async open(options: {
+    dataDir?: string;
+    loadDataDir?: Blob;
+    onUnexpectedExit?: (error: Error) => void;
+  }): Promise<PGliteProxy> {
     const seed = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined;
-    const proxy = new PGliteProxy({
-      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      ...(seed ? { seed } : {}),
-    });
+    const proxy = new PGliteProxy(
+      { ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(seed ? { seed } : {}) },
+      options.onUnexpectedExit,
+    );
     await proxy.waitReady;
     return proxy;
   }
@@ -115,6 +127,7 @@ export class PGliteProxy {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     if (!this.failure) await this.call({ op: "close" });
     await this.worker.terminate();
   }
@@ -137,6 +150,7 @@ export class PGliteProxy {
   }
 
   private fail(error: Error): void {
+    if (!this.failure && !this.closing) this.onUnexpectedExit?.(error);
     this.failure ??= error;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
