@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
+import { adminQuery, withDatabase } from "../scripts/lib/postgres-admin.js";
 
 export type DatabaseKind = "pglite" | "postgres";
 
@@ -35,23 +35,11 @@ export async function createBenchDatabase(kind: DatabaseKind, adminUrl: string |
   if (!adminUrl) throw new Error("--db postgres needs DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)");
   const name = `bench_${randomBytes(5).toString("hex")}`;
   await adminQuery(adminUrl, `create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = withDatabase(adminUrl, name);
   return {
     kind,
     serverEnv: { DATABASE_URL: databaseUrl },
     target: { databaseUrl },
     destroy: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`),
   };
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }

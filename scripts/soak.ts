@@ -17,10 +17,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { type ServerProcess, startServerProcess } from "../test/helpers/server-process.js";
 import { TaskLedger } from "../test/helpers/task-ledger.js";
 import { pick, randomStep, seededRandom, TaskClient } from "../test/helpers/task-workload.js";
+import { adminQuery, withDatabase } from "./lib/postgres-admin.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -115,16 +115,6 @@ function loopbackOnly(url: string): string {
   return url;
 }
 
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 async function deploy(): Promise<Deployment> {
   const dataDir = mkdtempSync(join(tmpdir(), "taskvault-soak-"));
   const env = {
@@ -151,8 +141,7 @@ async function deploy(): Promise<Deployment> {
   );
   const name = `tv_soak_${randomBytes(5).toString("hex")}`;
   await adminQuery(adminUrl, `create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const databaseUrl = withDatabase(adminUrl, name);
   const cleanup = async () => {
     await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
     rmSync(dataDir, { recursive: true, force: true });
@@ -160,7 +149,7 @@ async function deploy(): Promise<Deployment> {
   try {
     // Started together, as a deployment would: they migrate and create the key under locks.
     const servers = await Promise.all(
-      Array.from({ length: processCount }, () => startServerProcess({ ...env, DATABASE_URL: url.toString() }, 120_000)),
+      Array.from({ length: processCount }, () => startServerProcess({ ...env, DATABASE_URL: databaseUrl }, 120_000)),
     );
     return { servers, cleanup };
   } catch (error) {

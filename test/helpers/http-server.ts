@@ -1,7 +1,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import type { TestApp } from "./test-app.js";
+import { afterAll, beforeAll } from "vitest";
+import { createTestApp, type TestApp } from "./test-app.js";
 
 export interface ServedApp {
   url: string;
@@ -27,5 +28,34 @@ export async function serveOverHttp(t: Pick<TestApp, "app">): Promise<ServedApp>
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * For a test file (or describe block) that talks to the real app over a socket: a fresh test app
+ * served over HTTP before its tests, closed after them. Read `.t` and `.served` inside tests.
+ */
+export function serveTestAppDuringTests(): { readonly t: TestApp; readonly served: ServedApp } {
+  let t: TestApp | undefined;
+  let served: ServedApp | undefined;
+  beforeAll(async () => {
+    t = await createTestApp();
+    served = await serveOverHttp(t);
+  });
+  afterAll(async () => {
+    await served?.close();
+    await t?.close();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the served test app is used outside a test");
+    return value;
+  };
+  return {
+    get t() {
+      return ready(t);
+    },
+    get served() {
+      return ready(served);
+    },
   };
 }

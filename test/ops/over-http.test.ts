@@ -1,8 +1,7 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { STRONG_PASSWORD, uniqueEmail } from "../helpers/auth-client.js";
-import { type ServedApp, serveOverHttp } from "../helpers/http-server.js";
-import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { serveTestAppDuringTests } from "../helpers/http-server.js";
 
 // Served by Node, a few hot paths use its request and response directly (src/server/http/
 // node-http.ts): whether a request has a body is decided from its headers, and the standard
@@ -38,31 +37,22 @@ function send(url: string, path: string, body: string | undefined, framing: "len
   });
 }
 
-let t: TestApp;
-let served: ServedApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  served = await serveOverHttp(t);
-});
-afterAll(async () => {
-  await served.close();
-  await t.close();
-});
+const app = serveTestAppDuringTests();
 
 describe("standard headers over real HTTP", () => {
   it("are on every response, once each: success, 404, 405, 401, 400, the API reference and the web app", async () => {
     const responses = await Promise.all([
-      fetch(`${served.url}/api/health`),
-      fetch(`${served.url}/api/nowhere`),
-      fetch(`${served.url}/api/health`, { method: "DELETE" }),
-      fetch(`${served.url}/api/auth/me`),
-      fetch(`${served.url}/api/auth/signin`, {
+      fetch(`${app.served.url}/api/health`),
+      fetch(`${app.served.url}/api/nowhere`),
+      fetch(`${app.served.url}/api/health`, { method: "DELETE" }),
+      fetch(`${app.served.url}/api/auth/me`),
+      fetch(`${app.served.url}/api/auth/signin`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: "{",
       }),
-      fetch(`${served.url}/api/docs`),
-      fetch(`${served.url}/`),
+      fetch(`${app.served.url}/api/docs`),
+      fetch(`${app.served.url}/`),
     ]);
     expect(responses.map((r) => r.status).slice(0, 5)).toEqual([200, 404, 405, 401, 400]);
     const ids = new Set<string>();
@@ -86,17 +76,17 @@ describe("standard headers over real HTTP", () => {
   });
 
   it("make API answers no-store unless the route says otherwise", async () => {
-    const health = await fetch(`${served.url}/api/health`);
+    const health = await fetch(`${app.served.url}/api/health`);
     expect(health.headers.get("cache-control")).toBe("no-store");
-    const jwks = await fetch(`${served.url}/api/auth/jwks`);
+    const jwks = await fetch(`${app.served.url}/api/auth/jwks`);
     expect(jwks.headers.get("cache-control")).toBe("public, max-age=300");
     await Promise.all([health.arrayBuffer(), jwks.arrayBuffer()]);
   });
 
   it("echo a plain client request id and replace an unsafe one", async () => {
-    const echoed = await fetch(`${served.url}/api/health`, { headers: { "x-request-id": "trace-abc_123=" } });
+    const echoed = await fetch(`${app.served.url}/api/health`, { headers: { "x-request-id": "trace-abc_123=" } });
     expect(echoed.headers.get("x-request-id")).toBe("trace-abc_123=");
-    const replaced = await fetch(`${served.url}/api/health`, { headers: { "x-request-id": "<script>" } });
+    const replaced = await fetch(`${app.served.url}/api/health`, { headers: { "x-request-id": "<script>" } });
     expect(replaced.headers.get("x-request-id")).toMatch(/^[\w-]{36}$/);
   });
 });
@@ -105,16 +95,16 @@ describe("JSON bodies over real HTTP", () => {
   it("are read with a Content-Length and in chunks alike", async () => {
     const email = uniqueEmail("framing");
     const credentials = JSON.stringify({ email, password: STRONG_PASSWORD });
-    const signup = await send(served.url, "/api/auth/signup", credentials, "length");
+    const signup = await send(app.served.url, "/api/auth/signup", credentials, "length");
     expect(signup.status).toBe(201);
-    const signin = await send(served.url, "/api/auth/signin", credentials, "chunked");
+    const signin = await send(app.served.url, "/api/auth/signin", credentials, "chunked");
     expect(signin.status).toBe(200);
     expect(JSON.parse(signin.body).user.email).toBe(email);
   });
 
   it("that are empty get 400 invalid_json, whichever way they are framed", async () => {
     for (const framing of ["length", "chunked"] as const) {
-      const answer = await send(served.url, "/api/auth/signin", "", framing);
+      const answer = await send(app.served.url, "/api/auth/signin", "", framing);
       expect(answer.status).toBe(400);
       expect(JSON.parse(answer.body).code).toBe("invalid_json");
     }
@@ -127,10 +117,10 @@ describe("JSON bodies over real HTTP", () => {
       return head + "a".repeat(bytes - head.length - tail.length) + tail;
     };
     for (const framing of ["length", "chunked"] as const) {
-      const atLimit = await send(served.url, "/api/auth/signup", padded(64 * 1024), framing);
+      const atLimit = await send(app.served.url, "/api/auth/signup", padded(64 * 1024), framing);
       expect(atLimit.status).toBe(400);
       expect(JSON.parse(atLimit.body).code).toBe("validation_failed");
-      const over = await send(served.url, "/api/auth/signup", padded(64 * 1024 + 1), framing);
+      const over = await send(app.served.url, "/api/auth/signup", padded(64 * 1024 + 1), framing);
       expect(over.status).toBe(413);
       expect(JSON.parse(over.body).code).toBe("payload_too_large");
     }

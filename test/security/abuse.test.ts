@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem } from "../auth/http-expectations.js";
 import { jsonRequest, STRONG_PASSWORD, signUp, uniqueEmail } from "../helpers/auth-client.js";
-import { type ServedApp, serveOverHttp } from "../helpers/http-server.js";
+import { serveTestAppDuringTests } from "../helpers/http-server.js";
 import { startServerProcess } from "../helpers/server-process.js";
 import { createServerStore } from "../helpers/server-store.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
@@ -177,19 +177,10 @@ function streamBody(url: string, totalBytes: number, declareLength: boolean): Pr
 }
 
 describe("a 10 MiB request body over real HTTP", () => {
-  let t: TestApp;
-  let served: ServedApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-    served = await serveOverHttp(t);
-  });
-  afterAll(async () => {
-    await served.close();
-    await t.close();
-  });
+  const app = serveTestAppDuringTests();
 
   it("streamed without a length gets 413 long before the client has sent it all", { timeout: 30_000 }, async () => {
-    const answer = await streamBody(served.url, 10 * MIB, false);
+    const answer = await streamBody(app.served.url, 10 * MIB, false);
     expect(answer.status).toBe(413);
     expect(answer.contentType).toMatch(/^application\/problem\+json/);
     expect(JSON.parse(answer.body).code).toBe("payload_too_large");
@@ -200,7 +191,7 @@ describe("a 10 MiB request body over real HTTP", () => {
   });
 
   it("declared by Content-Length gets 413 before a single body byte is sent", async () => {
-    const answer = await streamBody(served.url, 10 * MIB, true);
+    const answer = await streamBody(app.served.url, 10 * MIB, true);
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).code).toBe("payload_too_large");
     expect(answer.bytesSentBeforeAnswer).toBe(0);
@@ -208,14 +199,18 @@ describe("a 10 MiB request body over real HTTP", () => {
 
   it("100 KiB of headers is refused by the HTTP layer (431), and the server keeps serving", async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${served.url}/api/health`, { headers: { "x-padding": "h".repeat(100 * KIB) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${app.served.url}/api/health`,
+        { headers: { "x-padding": "h".repeat(100 * KIB) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       req.end();
     });
     expect(status).toBe(431);
-    expect((await fetch(`${served.url}/api/health`)).status).toBe(200);
+    expect((await fetch(`${app.served.url}/api/health`)).status).toBe(200);
   });
 });
