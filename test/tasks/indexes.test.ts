@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { selectRows } from "../../src/server/db/client.js";
 import { TaskRepository, type UserTasks } from "../../src/server/tasks/tasks.repository.js";
 import { listQuerySchema, sortFields } from "../../src/shared/task.schemas.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
@@ -51,12 +52,12 @@ afterAll(() => t.close());
 
 /** The plan PostgreSQL picks for the statement the repository runs for this query string. */
 async function planOf(query: Record<string, string>): Promise<string> {
-  const statement = mine.listQuery(listQuerySchema.parse(query));
-  const explain = process.env.PRINT_PLANS ? sql`explain (analyze, buffers) ` : sql`explain `;
-  const result = (await t.database.handle.db.execute(sql`${explain}${statement}`)) as {
-    rows: { "QUERY PLAN": string }[];
-  };
-  const plan = result.rows.map((row) => row["QUERY PLAN"]).join("\n");
+  const statement = mine.listQuery(listQuerySchema.parse(query)).toSQL();
+  const explain = process.env.PRINT_PLANS ? "explain (analyze, buffers) " : "explain ";
+  const rows = await selectRows(t.database.handle.db, {
+    toSQL: () => ({ sql: explain + statement.sql, params: statement.params }),
+  });
+  const plan = rows.map((row) => String(row[0])).join("\n");
   if (process.env.PRINT_PLANS) console.log(`\n### ${JSON.stringify(query)}\n\n${plan}`);
   return plan;
 }

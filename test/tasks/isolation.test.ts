@@ -148,6 +148,29 @@ describe("a user's own path with another user's task id", () => {
     expect((await bob.listPage()).tasks.map((task) => task.id)).toEqual([bobsTask.id]);
   });
 
+  it("answers each user from their own rows when both ask the same kind of question in turn", async () => {
+    // The list statement is built once per kind of query and shared by all users (its values,
+    // the owner's id among them, are filled in per request): nothing of one request may leak
+    // into the next.
+    const queries: Record<string, string>[] = [
+      {},
+      { q: "Alice" },
+      { status: "completed" },
+      { tag: "private" },
+      { sort: "title" },
+    ];
+    for (const query of queries) {
+      const aliceFirst = await alice.listPage(query);
+      const bobs = await bob.listPage(query);
+      const aliceAgain = await alice.listPage(query);
+      expect(aliceAgain).toEqual(aliceFirst);
+      expect(aliceFirst.tasks.map((task) => task.id)).not.toContain(bobsTask.id);
+      const bobIds = bobs.tasks.map((task) => task.id);
+      expect(bobIds).not.toContain(alicesTask.id);
+      expect(bobIds).not.toContain(alicesDoneTask.id);
+    }
+  });
+
   it("creates in the caller's own list only", async () => {
     const before = await aliceSnapshot();
     const planted = await bob.createTask({ title: "Bob's second" });

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { and, arrayContains, asc, desc, eq, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, asc, desc, eq, fillPlaceholders, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { ListQuery, Priority, Task, TaskInput, TaskPatch } from "../../shared/task.schemas.js";
 import { priorities } from "../../shared/task.schemas.js";
 import { unauthorized } from "../auth/require-user.js";
-import { type Database, selectRows } from "../db/client.js";
+import { type BuiltStatement, type Database, selectRows } from "../db/client.js";
 import { tasks } from "../db/schema/index.js";
 import { type Cursor, decodeCursor, encodeCursor } from "./task-cursor.js";
 
@@ -125,8 +125,9 @@ function sortValueOf(row: ListedRow, sort: ListQuery["sort"]): Cursor["value"] {
   }
 }
 
-/** The cursor value as a typed SQL parameter for the row comparison. */
-function sortParam(sort: ListQuery["sort"], value: string | number): SQL {
+/** The cursor value as a typed SQL parameter (a placeholder) for the row comparison. */
+function sortParam(sort: ListQuery["sort"]): SQL {
+  const value = sql.placeholder("cursorValue");
   if (sort === "priority") return sql`${value}::smallint`;
   if (sort === "title") return sql`${value}::text`;
   return sql`${value}::timestamptz`;
@@ -136,11 +137,12 @@ function sortParam(sort: ListQuery["sort"], value: string | number): SQL {
 function afterCursor(cursor: Cursor): SQL {
   const key = sortKeys[cursor.sort];
   const beyond = cursor.order === "asc" ? sql`>` : sql`<`;
+  const id = sql.placeholder("cursorId");
   if (cursor.value === null) {
     // Already among the tasks without a due date: only ids further along remain.
-    return sql`(${tasks.dueAt} is null and ${tasks.id} ${beyond} ${cursor.id})`;
+    return sql`(${tasks.dueAt} is null and ${tasks.id} ${beyond} ${id})`;
   }
-  const next = sql`((${key}, ${tasks.id}) ${beyond} (${sortParam(cursor.sort, cursor.value)}, ${cursor.id}))`;
+  const next = sql`((${key}, ${tasks.id}) ${beyond} (${sortParam(cursor.sort)}, ${id}))`;
   return cursor.sort === "dueAt" ? sql`(${next} or ${tasks.dueAt} is null)` : next;
 }
 
@@ -148,18 +150,63 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * The list's filters, with placeholders for every value: the statement's text depends only on
+ * which filters are present (its shape), and `listValues` fills them in, in the same order.
+ */
 function filtersOf(query: ListQuery): SQL[] {
   const where: SQL[] = [];
-  if (query.status !== "all") where.push(eq(tasks.completed, query.status === "completed"));
+  if (query.status !== "all") where.push(eq(tasks.completed, sql.placeholder("completed")));
   if (query.q) {
-    const pattern = `%${escapeLike(query.q)}%`;
+    const pattern = sql.placeholder("pattern");
     where.push(sql`(${tasks.title} ilike ${pattern} escape '\\' or ${tasks.description} ilike ${pattern} escape '\\')`);
   }
-  if (query.priority) where.push(inArray(tasks.priority, query.priority.map(rank)));
-  if (query.tag) where.push(arrayContains(tasks.tags, [query.tag]));
-  if (query.dueBefore) where.push(lt(tasks.dueAt, query.dueBefore));
-  if (query.dueAfter) where.push(gt(tasks.dueAt, query.dueAfter));
+  if (query.priority) {
+    where.push(
+      inArray(
+        tasks.priority,
+        query.priority.map((_, i) => sql.placeholder(`priority${i}`)),
+      ),
+    );
+  }
+  if (query.tag) where.push(arrayContains(tasks.tags, sql.placeholder("tags")));
+  if (query.dueBefore) where.push(lt(tasks.dueAt, sql.placeholder("dueBefore")));
+  if (query.dueAfter) where.push(gt(tasks.dueAt, sql.placeholder("dueAfter")));
   return where;
+}
+
+/** The values of one list request, by placeholder name (see filtersOf and afterCursor). */
+function listValues(userId: string, query: ListQuery, cursor: Cursor | undefined): Record<string, unknown> {
+  const values: Record<string, unknown> = { userId, limit: query.limit + 1 };
+  if (query.status !== "all") values.completed = query.status === "completed";
+  if (query.q) values.pattern = `%${escapeLike(query.q)}%`;
+  query.priority?.forEach((p, i) => {
+    values[`priority${i}`] = rank(p);
+  });
+  if (query.tag) values.tags = [query.tag];
+  if (query.dueBefore) values.dueBefore = query.dueBefore;
+  if (query.dueAfter) values.dueAfter = query.dueAfter;
+  if (cursor) {
+    values.cursorValue = cursor.value;
+    values.cursorId = cursor.id;
+  }
+  return values;
+}
+
+/** What decides the list statement's text: which filters, the order, and the kind of cursor. */
+function shapeOf(query: ListQuery, cursor: Cursor | undefined): string {
+  const cursorKind = cursor === undefined ? "-" : cursor.value === null ? "null" : "value";
+  return [
+    query.sort,
+    query.order,
+    query.status === "all" ? "" : "s",
+    query.q ? "q" : "",
+    query.priority?.length ?? 0,
+    query.tag ? "t" : "",
+    query.dueBefore ? "b" : "",
+    query.dueAfter ? "a" : "",
+    cursorKind,
+  ].join("|");
 }
 
 function orderOf(query: ListQuery): SQL[] {
@@ -207,13 +254,53 @@ type PreparedInsert = ReturnType<typeof prepareInsert>;
  */
 export class TaskRepository {
   private readonly insert: PreparedInsert;
+  private readonly listStatements: ListStatements;
 
   constructor(private readonly db: Database) {
     this.insert = prepareInsert(db);
+    this.listStatements = new ListStatements(db);
   }
 
   forUser(userId: string): UserTasks {
-    return new UserTasks(this.db, userId, this.insert);
+    return new UserTasks(this.db, userId, this.insert, this.listStatements);
+  }
+}
+
+/**
+ * The list statement of each shape (see shapeOf), built by Drizzle once with placeholders for
+ * every value, the owner's id among them. Building it per request was a fifth of the event
+ * loop's work for a list (docs/benchmarks.md). There are at most a few thousand shapes.
+ */
+class ListStatements {
+  private readonly byShape = new Map<string, { sql: string; params: unknown[] }>();
+
+  constructor(private readonly db: Database) {}
+
+  /** The statement for one user's request, values filled in. */
+  forRequest(userId: string, query: ListQuery): { sql: string; params: unknown[] } {
+    const cursor = query.cursor ? decodeCursor(query.cursor, query.sort, query.order) : undefined;
+    const shape = shapeOf(query, cursor);
+    let statement = this.byShape.get(shape);
+    if (!statement) {
+      statement = this.build(query, cursor).toSQL();
+      this.byShape.set(shape, statement);
+    }
+    return { sql: statement.sql, params: fillPlaceholders(statement.params, listValues(userId, query, cursor)) };
+  }
+
+  private build(query: ListQuery, cursor: Cursor | undefined) {
+    const where = [eq(tasks.userId, sql.placeholder("userId")), ...filtersOf(query)];
+    if (cursor) where.push(afterCursor(cursor));
+    const page = this.db
+      .select({ row: listedRow.as("row") })
+      .from(tasks)
+      .where(and(...where))
+      .orderBy(...orderOf(query))
+      .limit(sql.placeholder("limit"))
+      .as("page");
+    // An aggregate over an ordered subquery takes its rows in that order (a plain Limit under an
+    // Aggregate; neither database parallelises it). The pagination tests check every order.
+    return this.db.select({ rows: sql<string>`coalesce(json_agg(${page.row}), '[]')::text` }).from(page);
   }
 }
 
@@ -225,6 +312,7 @@ export class UserTasks {
     private readonly db: Database,
     readonly userId: string,
     private readonly insert: PreparedInsert,
+    private readonly listStatements: ListStatements,
   ) {
     this.owned = eq(tasks.userId, userId);
   }
@@ -234,22 +322,13 @@ export class UserTasks {
   }
 
   /**
-   * The one statement `list` runs: one page and one row more (to know whether a next page exists).
-   * Public so that tests can EXPLAIN exactly what the API executes.
+   * The one statement `list` runs, values filled in: one page and one row more (to know whether a
+   * next page exists), scoped to this user. Public so that tests can EXPLAIN exactly what the API
+   * executes.
    */
-  listQuery(query: ListQuery) {
-    const where = [this.owned, ...filtersOf(query)];
-    if (query.cursor) where.push(afterCursor(decodeCursor(query.cursor, query.sort, query.order)));
-    const page = this.db
-      .select({ row: listedRow.as("row") })
-      .from(tasks)
-      .where(and(...where))
-      .orderBy(...orderOf(query))
-      .limit(query.limit + 1)
-      .as("page");
-    // An aggregate over an ordered subquery takes its rows in that order (a plain Limit under an
-    // Aggregate; neither database parallelises it). The pagination tests check every order.
-    return this.db.select({ rows: sql<string>`coalesce(json_agg(${page.row}), '[]')::text` }).from(page);
+  listQuery(query: ListQuery): BuiltStatement {
+    const statement = this.listStatements.forRequest(this.userId, query);
+    return { toSQL: () => statement };
   }
 
   async list(query: ListQuery): Promise<{ tasks: StoredTask[]; nextCursor: string | null }> {
