@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adminQuery, withDatabase } from "../scripts/lib/postgres-admin.js";
@@ -10,8 +10,15 @@ export interface BenchDatabase {
   kind: DatabaseKind;
   /** What the server process gets: DATA_DIR or DATABASE_URL. */
   serverEnv: Record<string, string>;
-  /** Where the seeder and the raw-driver ceiling connect: the data dir or the URL. */
+  /** Where the seeder connects: the data dir or the URL. */
   target: { dataDir?: string; databaseUrl?: string };
+  /**
+   * Where the raw-driver ceiling connects while the server runs: on PostgreSQL the same database;
+   * on PGlite a copy of the seeded data dir, made by copyForCeilings() (a data dir has one owner).
+   */
+  ceilingTarget(): string;
+  /** Copies the seeded data for the raw-driver ceiling (PGlite only; a no-op on PostgreSQL). */
+  copyForCeilings(): void;
   /** Removes the data dir or drops the database. */
   destroy(): Promise<void>;
 }
@@ -23,12 +30,18 @@ export interface BenchDatabase {
 export async function createBenchDatabase(kind: DatabaseKind, adminUrl: string | undefined): Promise<BenchDatabase> {
   if (kind === "pglite") {
     const dataDir = mkdtempSync(join(tmpdir(), "taskvault-bench-"));
+    const copy = `${dataDir}-ceilings`;
     return {
       kind,
       serverEnv: { DATA_DIR: dataDir },
       target: { dataDir },
+      ceilingTarget: () => copy,
+      copyForCeilings() {
+        cpSync(dataDir, copy, { recursive: true });
+      },
       async destroy() {
         rmSync(dataDir, { recursive: true, force: true });
+        rmSync(copy, { recursive: true, force: true });
       },
     };
   }
@@ -40,6 +53,8 @@ export async function createBenchDatabase(kind: DatabaseKind, adminUrl: string |
     kind,
     serverEnv: { DATABASE_URL: databaseUrl },
     target: { databaseUrl },
+    ceilingTarget: () => databaseUrl,
+    copyForCeilings() {},
     destroy: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`),
   };
 }

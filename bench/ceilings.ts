@@ -3,7 +3,6 @@ import type { Rate } from "./ceilings/run-for.js";
 import { runScript, startScript } from "./child-process.js";
 import { type LoadTiming, runLoad } from "./load.js";
 import { progress } from "./progress.js";
-import type { ScenarioName } from "./scenarios.js";
 
 /** The sign-in scenario's concurrency; the hash ceiling is measured with as many callers. */
 export const SIGNIN_CONNECTIONS = 10;
@@ -20,49 +19,51 @@ export interface Ceilings {
   http?: number;
 }
 
+/** The scenarios that have a ceiling of their own. */
+export type CeilingName = "health" | "list" | "create" | "signin";
+
 /**
- * Measures what the scenarios are compared with, each in its own process, while the server is
- * not running (PGlite's data dir can have one owner only). run.ts measures them before the server
- * starts and again after it stops, and keeps the better of the two (see betterOf).
+ * Measures what one scenario is compared with, in its own process, while the server is idle:
+ * measureServer takes it just before the scenario and again just after, and keeps the better of
+ * the two (betterOf). Adjacent measurements keep the ratio honest on a machine whose speed drifts
+ * over minutes: a ceiling taken minutes apart from its scenario moved by ±15 % here.
  */
-export async function measureCeilings(
+export async function measureCeiling(
   database: BenchDatabase,
-  options: { only: Set<ScenarioName>; timing: LoadTiming },
+  name: CeilingName,
+  timing: LoadTiming,
 ): Promise<Ceilings> {
-  const { only, timing } = options;
-  const ceilings: Ceilings = {};
-  if (only.has("list") || only.has("storm") || only.has("create")) {
-    const target = database.target.databaseUrl ?? database.target.dataDir ?? "";
-    const raw = await runScript<{ list: Rate; insert: Rate }>("bench/ceilings/raw-driver.ts", [
-      target,
+  if (name === "list" || name === "create") {
+    const which = name === "list" ? "list" : "insert";
+    const raw = await runScript<{ list?: Rate; insert?: Rate }>("bench/ceilings/raw-driver.ts", [
+      database.ceilingTarget(),
       String(timing.seconds),
+      which,
     ]);
-    ceilings.list = raw.list;
-    ceilings.insert = raw.insert;
-    progress(`raw driver: list ${describe(raw.list)}; insert ${describe(raw.insert)}`);
+    const rate = raw[which];
+    if (!rate) throw new Error(`the raw driver measured no ${which}`);
+    progress(`raw driver, ${which}: ${describe(rate)}`);
+    return name === "list" ? { list: rate } : { insert: rate };
   }
-  if (only.has("signin")) {
+  if (name === "signin") {
     const hash = await runScript<Rate & { msPerHash: number }>("bench/ceilings/password-hash.ts", [
       String(SIGNIN_CONNECTIONS),
       String(timing.seconds),
     ]);
-    ceilings.hash = hash;
     progress(`password hash: ${describe(hash)}; ${hash.msPerHash.toFixed(1)} ms alone`);
+    return { hash };
   }
-  if (only.has("health")) {
-    const bare = await startScript<{ port: number }>("bench/ceilings/bare-http.ts", []);
-    try {
-      const load = await runLoad(
-        { url: `http://127.0.0.1:${bare.info.port}/api/health`, connections: HTTP_CONNECTIONS },
-        timing,
-      );
-      ceilings.http = load.rps;
-    } finally {
-      await bare.stop();
-    }
-    progress(`bare node:http: ${ceilings.http.toFixed(0)}/s`);
+  const bare = await startScript<{ port: number }>("bench/ceilings/bare-http.ts", []);
+  try {
+    const load = await runLoad(
+      { url: `http://127.0.0.1:${bare.info.port}/api/health`, connections: HTTP_CONNECTIONS },
+      timing,
+    );
+    progress(`bare node:http: ${load.rps.toFixed(0)}/s`);
+    return { http: load.rps };
+  } finally {
+    await bare.stop();
   }
-  return ceilings;
 }
 
 function describe(rate: Rate): string {
@@ -70,8 +71,8 @@ function describe(rate: Rate): string {
 }
 
 /**
- * The higher of two measurements of each ceiling: what the machine managed when it was least
- * disturbed by its other users, so that a busy moment cannot flatter a ratio.
+ * The higher of two measurements of each ceiling (and the union of different ones): what the
+ * machine managed when it was least disturbed, so that a busy moment cannot flatter a ratio.
  */
 export function betterOf(first: Ceilings, second: Ceilings): Ceilings {
   const faster = <T extends { rps: number }>(a: T | undefined, b: T | undefined) =>

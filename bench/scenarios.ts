@@ -1,7 +1,14 @@
 import { loadavg } from "node:os";
 import type autocannon from "autocannon";
 import type { BenchDatabase } from "./bench-database.js";
-import { HTTP_CONNECTIONS, SIGNIN_CONNECTIONS } from "./ceilings.js";
+import {
+  betterOf,
+  type CeilingName,
+  type Ceilings,
+  HTTP_CONNECTIONS,
+  measureCeiling,
+  SIGNIN_CONNECTIONS,
+} from "./ceilings.js";
 import { BENCH_PASSWORD, createTaskBody, measuredUser, SEEDED_USERS, seededUser, writerUser } from "./fixture.js";
 import { backgroundLoad, type LoadResult, type LoadTiming } from "./load.js";
 import { progress } from "./progress.js";
@@ -35,6 +42,8 @@ export interface ServerMeasurements {
   create?: Measured;
   signin?: Measured;
   storm?: { list: Measured; signins: LoadResult };
+  /** Each scenario's ceiling, measured just before and just after it (the better of the two). */
+  ceilings: Ceilings;
   peakRssMiB: number;
   /** Sorted start times, ms; absent when cold start was not measured. */
   coldStartsMs?: number[];
@@ -56,7 +65,15 @@ export async function measureServer(run: ScenarioRun): Promise<ServerMeasurement
     );
     return { ...load, load1: round2(loadavg()[0] ?? 0) };
   };
-  const measured: ServerMeasurements = { peakRssMiB: Number.NaN };
+  const measured: ServerMeasurements = { ceilings: {}, peakRssMiB: Number.NaN };
+  // A scenario between two measurements of its ceiling, taken while the server is idle.
+  const between = async <T>(name: CeilingName, scenario: () => Promise<T>): Promise<T> => {
+    const before = await measureCeiling(database, name, timing);
+    const result = await scenario();
+    const after = await measureCeiling(database, name, timing);
+    measured.ceilings = betterOf(measured.ceilings, betterOf(before, after));
+    return result;
+  };
   try {
     const client = new ApiClient(server.url);
     const owner = await client.signIn(measuredUser.email);
@@ -72,19 +89,24 @@ export async function measureServer(run: ScenarioRun): Promise<ServerMeasurement
       requests: [signinRequest()],
     };
     if (only.has("health")) {
-      measured.health = await measure("health", { url: `${server.url}/api/health`, connections: HTTP_CONNECTIONS });
+      measured.health = await between("health", () =>
+        measure("health", { url: `${server.url}/api/health`, connections: HTTP_CONNECTIONS }),
+      );
     }
-    if (only.has("list") || only.has("storm")) measured.list = await measure("list", listOptions);
+    if (only.has("list") || only.has("storm"))
+      measured.list = await between("list", () => measure("list", listOptions));
     if (only.has("create")) {
-      measured.create = await measure("create", {
-        url: `${server.url}/api/${writer.userId}/tasks`,
-        method: "POST",
-        connections: HTTP_CONNECTIONS,
-        headers: { authorization: `Bearer ${writer.token}`, "content-type": "application/json" },
-        body: JSON.stringify(createTaskBody),
-      });
+      measured.create = await between("create", () =>
+        measure("create", {
+          url: `${server.url}/api/${writer.userId}/tasks`,
+          method: "POST",
+          connections: HTTP_CONNECTIONS,
+          headers: { authorization: `Bearer ${writer.token}`, "content-type": "application/json" },
+          body: JSON.stringify(createTaskBody),
+        }),
+      );
     }
-    if (only.has("signin")) measured.signin = await measure("signin", signinOptions);
+    if (only.has("signin")) measured.signin = await between("signin", () => measure("signin", signinOptions));
     if (only.has("storm")) {
       const storm = backgroundLoad(signinOptions);
       await sleep(1000);

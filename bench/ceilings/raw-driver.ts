@@ -6,9 +6,9 @@
  * PGlite: one caller (it has one connection). PostgreSQL: a pool of 10 with 16 callers, each
  * statement prepared once per connection, as the server does.
  *
- * Run as its own process: `node --import tsx bench/ceilings/raw-driver.ts <pglite-dir|postgres-url> <seconds>`.
- * Prints one JSON line: { list, insert } (statements per second and CPU ms per statement), and the
- * SQL measured.
+ * Run as its own process: `node --import tsx bench/ceilings/raw-driver.ts <pglite-dir|postgres-url> <seconds> [list|insert|both]`.
+ * Prints one JSON line: { list, insert } (statements per second and CPU ms per statement; only the
+ * ones asked for), and the SQL measured.
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
@@ -85,7 +85,7 @@ async function openDriver(target: string, recorder: StatementRecorder): Promise<
 }
 
 async function main(): Promise<void> {
-  const [target = "", secondsArg = "5"] = process.argv.slice(2);
+  const [target = "", secondsArg = "5", which = "both"] = process.argv.slice(2);
   const seconds = Number(secondsArg);
   const recorder = new StatementRecorder();
   const { driver, db } = await openDriver(target, recorder);
@@ -104,8 +104,9 @@ async function main(): Promise<void> {
       params: sent.params.map((p, i) => (i === idIndex ? randomUUID() : p)),
     });
 
-    const listRate = await runFor(seconds, driver.callers, () => driver.rows(list));
-    const insertRate = await runFor(seconds, driver.callers, () => driver.drizzleRows(freshInsert()));
+    const listRate = which === "insert" ? undefined : await runFor(seconds, driver.callers, () => driver.rows(list));
+    const insertRate =
+      which === "list" ? undefined : await runFor(seconds, driver.callers, () => driver.drizzleRows(freshInsert()));
     process.stdout.write(
       `${JSON.stringify({ list: listRate, insert: insertRate, sql: { list: list.text, insert: sent.text } })}\n`,
     );
