@@ -17,10 +17,11 @@ export const argon2Options = {
 } as const;
 
 /**
- * At most one hash per core at a time; the others wait their turn. More hashes than cores cannot
- * finish sooner, but each holds 19 MiB and competes with the event loop and the database thread
- * for the same cores (libuv's pool would run four): under a burst of sign-ins the server stays
- * responsive and its memory bounded (docs/benchmarks.md).
+ * As many hashes at once as there are cores but one (one on a two-core machine, never fewer);
+ * the others wait their turn. More cannot finish sooner: each holds 19 MiB and competes with the
+ * event loop and the database for the same cores (libuv's pool would run four). Leaving a core to
+ * everything else keeps the server responsive during a burst of sign-ins and its memory bounded,
+ * and sign-ins per second did not drop (docs/benchmarks.md).
  */
 export function concurrencyLimit(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   let running = 0;
@@ -39,7 +40,7 @@ export function concurrencyLimit(limit: number): <T>(task: () => Promise<T>) => 
   };
 }
 
-const inHashSlot = concurrencyLimit(availableParallelism());
+const inHashSlot = concurrencyLimit(Math.max(1, availableParallelism() - 1));
 
 export function hashPassword(password: string): Promise<string> {
   return inHashSlot(() => hash(password, argon2Options));
