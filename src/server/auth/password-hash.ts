@@ -16,13 +16,7 @@ export const argon2Options = {
   parallelism: 1,
 } as const;
 
-/**
- * As many hashes at once as there are cores but one (one on a two-core machine, never fewer);
- * the others wait their turn. More cannot finish sooner: each holds 19 MiB and competes with the
- * event loop and the database for the same cores (libuv's pool would run four). Leaving a core to
- * everything else keeps the server responsive during a burst of sign-ins and its memory bounded,
- * and sign-ins per second did not drop (docs/benchmarks.md).
- */
+/** Runs at most `limit` tasks at once; the others wait their turn, first come first served. */
 export function concurrencyLimit(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   let running = 0;
   const waiting: (() => void)[] = [];
@@ -40,6 +34,13 @@ export function concurrencyLimit(limit: number): <T>(task: () => Promise<T>) => 
   };
 }
 
+/**
+ * As many hashes at once as there are cores but one (one on a two-core machine, never fewer);
+ * the others wait their turn. More cannot finish sooner: each holds 19 MiB and competes with the
+ * event loop and the database for the same cores (libuv's pool would run four). Leaving a core to
+ * everything else keeps the server responsive during a burst of sign-ins and its memory bounded,
+ * and sign-ins per second did not drop (docs/benchmarks.md).
+ */
 const inHashSlot = concurrencyLimit(Math.max(1, availableParallelism() - 1));
 
 export function hashPassword(password: string): Promise<string> {
