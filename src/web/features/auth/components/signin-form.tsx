@@ -2,9 +2,9 @@ import { isEmailShape, signinBodySchema } from "../../../../shared/auth.schemas.
 import { Button } from "../../../components/button.js";
 import { FormAlert } from "../../../components/form-alert.js";
 import { PasswordField } from "../../../components/password-field.js";
-import { TextField } from "../../../components/text-field.js";
 import { signIn } from "../api/sign-in.js";
 import { useAuthForm } from "../hooks/use-auth-form.js";
+import { EmailField } from "./email-field.js";
 
 const labels = { email: "Email", password: "Password" };
 
@@ -28,30 +28,8 @@ export function SigninForm({ onSignedIn }: { onSignedIn(): void }) {
   return (
     <form noValidate onSubmit={form.onSubmit} className="space-y-4" aria-busy={form.pending}>
       {form.alert ? <FormAlert>{form.alert}</FormAlert> : null}
-      <TextField
-        id="email"
-        label={labels.email}
-        type="email"
-        autoComplete="email"
-        inputMode="email"
-        autoCapitalize="off"
-        spellCheck={false}
-        required
-        value={form.values.email}
-        error={form.errors.email}
-        onChange={(e) => form.change("email", e.target.value)}
-        onBlur={() => form.blur("email")}
-      />
-      <PasswordField
-        id="password"
-        label={labels.password}
-        autoComplete="current-password"
-        required
-        value={form.values.password}
-        error={form.errors.password}
-        onChange={(e) => form.change("password", e.target.value)}
-        onBlur={() => form.blur("password")}
-      />
+      <EmailField {...form.bind("email")} />
+      <PasswordField {...form.bind("password")} autoComplete="current-password" required />
       <Button type="submit" className="w-full" disabled={form.pending || form.locked}>
         {form.pending ? "Signing in…" : "Sign in"}
       </Button>

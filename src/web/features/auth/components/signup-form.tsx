@@ -6,6 +6,7 @@ import { TextField } from "../../../components/text-field.js";
 import type { ApiError } from "../../../lib/api-error.js";
 import { signUp } from "../api/sign-up.js";
 import { useAuthForm } from "../hooks/use-auth-form.js";
+import { EmailField } from "./email-field.js";
 
 const labels = { name: "Name", email: "Email", password: "Password" };
 
@@ -30,40 +31,17 @@ export function SignupForm({ onSignedUp }: { onSignedUp(): void }) {
     <form noValidate onSubmit={form.onSubmit} className="space-y-4" aria-busy={form.pending}>
       {form.alert ? <FormAlert>{form.alert}</FormAlert> : null}
       <TextField
-        id="name"
-        label={labels.name}
+        {...form.bind("name")}
         hint="Optional. How Taskvault greets you."
         autoComplete="name"
         maxLength={NAME_MAX * 2}
-        value={form.values.name}
-        error={form.errors.name}
-        onChange={(e) => form.change("name", e.target.value)}
-        onBlur={() => form.blur("name")}
       />
-      <TextField
-        id="email"
-        label={labels.email}
-        type="email"
-        autoComplete="email"
-        inputMode="email"
-        autoCapitalize="off"
-        spellCheck={false}
-        required
-        value={form.values.email}
-        error={form.errors.email}
-        onChange={(e) => form.change("email", e.target.value)}
-        onBlur={() => form.blur("email")}
-      />
+      <EmailField {...form.bind("email")} />
       <PasswordField
-        id="password"
-        label={labels.password}
+        {...form.bind("password")}
         hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters. A passphrase of a few words works well.`}
         autoComplete="new-password"
         required
-        value={form.values.password}
-        error={form.errors.password}
-        onChange={(e) => form.change("password", e.target.value)}
-        onBlur={() => form.blur("password")}
       />
       <Button type="submit" className="w-full" disabled={form.pending || form.locked}>
         {form.pending ? "Creating your account…" : "Create account"}

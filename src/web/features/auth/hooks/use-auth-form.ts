@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { type ChangeEvent, type FormEvent, useEffect, useState } from "react";
 import type { z } from "zod";
 import { ApiError, NetworkError } from "../../../lib/api-error.js";
 import { type FieldErrors, fieldErrorsFromIssues, fieldErrorsFromProblem } from "../../../lib/form-errors.js";
@@ -44,6 +44,18 @@ export function useAuthForm<F extends string, S extends z.ZodType>(options: Auth
   function blur(field: F) {
     if (values[field] === "") return;
     setErrors((e) => ({ ...e, [field]: validate(values)[field] }));
+  }
+
+  /** What a field's input needs from the form: its value and error, and where its edits go. */
+  function bind(field: F) {
+    return {
+      id: field,
+      label: labels[field],
+      value: values[field],
+      error: errors[field],
+      onChange: (event: ChangeEvent<HTMLInputElement>) => change(field, event.target.value),
+      onBlur: () => blur(field),
+    };
   }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -95,7 +107,17 @@ export function useAuthForm<F extends string, S extends z.ZodType>(options: Auth
     ? `Too many attempts. Try again in ${formatWait(retryAt.secondsLeft)}${retryAt.clock ? ` (at ${retryAt.clock})` : ""}.`
     : null;
 
-  return { values, errors, alert: rateLimitMessage ?? alert, pending, locked: retryAt.locked, change, blur, onSubmit };
+  return {
+    values,
+    errors,
+    alert: rateLimitMessage ?? alert,
+    pending,
+    locked: retryAt.locked,
+    change,
+    blur,
+    bind,
+    onSubmit,
+  };
 }
 
 /** When the server allows the next attempt, counting down once a second. */
