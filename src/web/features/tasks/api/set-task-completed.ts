@@ -5,7 +5,7 @@ import { clearNetworkFailure } from "../../../lib/network-problems.js";
 import { useCurrentUser } from "../../../lib/use-session.js";
 import { quoteTitle, reportTaskFailure } from "../lib/report-task-failure.js";
 import {
-  adjustCount,
+  moveBetweenCounts,
   refetchWhenIdle,
   restoreTasks,
   snapshotTasks,
@@ -35,10 +35,7 @@ export function useSetTaskCompleted() {
     async onMutate({ task, completed }) {
       const snapshot = await snapshotTasks(client, user.id);
       updateCachedTask(client, user.id, task.id, (current) => applyPatch(current, { completed }));
-      if (completed !== task.completed) {
-        adjustCount(client, user.id, "completed", completed ? 1 : -1);
-        adjustCount(client, user.id, "pending", completed ? -1 : 1);
-      }
+      moveBetweenCounts(client, user.id, task.completed, completed);
       return { snapshot };
     },
     onSuccess(saved, { task }) {

@@ -69,6 +69,13 @@ export function adjustCount(client: QueryClient, userId: string, status: "pendin
   );
 }
 
+/** A task moved between pending and completed (or did not): both counts follow at once. */
+export function moveBetweenCounts(client: QueryClient, userId: string, was: boolean, now: boolean) {
+  if (was === now) return;
+  adjustCount(client, userId, "completed", now ? 1 : -1);
+  adjustCount(client, userId, "pending", now ? -1 : 1);
+}
+
 /** After the last of several overlapping changes settles, fetch the truth once. */
 export function refetchWhenIdle(client: QueryClient, userId: string): Promise<void> | undefined {
   if (client.isMutating({ mutationKey: taskMutationKey }) > 1) return undefined;

@@ -8,7 +8,7 @@ import { quoteTitle, reportTaskFailure } from "../lib/report-task-failure.js";
 import { editDraft, editingTaskId } from "../lib/task-drafts.js";
 import { formErrorsFromProblem } from "../lib/task-form.js";
 import {
-  adjustCount,
+  moveBetweenCounts,
   refetchWhenIdle,
   restoreTasks,
   snapshotTasks,
@@ -57,10 +57,7 @@ export function useUpdateTask() {
       const snapshot = await snapshotTasks(client, user.id);
       const next = applyPatch(task, patch);
       updateCachedTask(client, user.id, task.id, () => next);
-      if (next.completed !== task.completed) {
-        adjustCount(client, user.id, "completed", next.completed ? 1 : -1);
-        adjustCount(client, user.id, "pending", next.completed ? -1 : 1);
-      }
+      moveBetweenCounts(client, user.id, task.completed, next.completed);
       return { snapshot };
     },
     onSuccess(saved, { task }) {
