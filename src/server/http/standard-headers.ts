@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { nodeHttpOf } from "./node-http.js";
-import { type Header, securityHeadersBySurface } from "./security-headers.js";
+import { securityHeadersBySurface } from "./security-headers.js";
 
 const REQUEST_ID_MAX = 128;
 const REQUEST_ID_UNSAFE = /[^\w\-=]/;
@@ -23,14 +23,16 @@ export function standardHeaders(options: { https: boolean }): MiddlewareHandler<
     let id = c.req.header("x-request-id");
     if (!id || id.length > REQUEST_ID_MAX || REQUEST_ID_UNSAFE.test(id)) id = randomUUID();
     c.set("requestId", id);
-    const headers: readonly Header[] = [["X-Request-Id", id], ...securityHeadersFor(c.req.path)];
+    const headers = securityHeadersFor(c.req.path);
     const node = nodeHttpOf(c);
     if (node) {
+      node.outgoing.setHeader("X-Request-Id", id);
       for (const [name, value] of headers) node.outgoing.setHeader(name, value);
       return next();
     }
     await next();
     const own = c.res.headers;
+    if (!own.has("X-Request-Id")) own.set("X-Request-Id", id);
     for (const [name, value] of headers) if (!own.has(name)) own.set(name, value);
   };
 }
