@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, jsonRequest, STRONG_PASSWORD, signUp, uniqueEmail } from "../helpers/auth-client.js";
+import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import { createTestApp, TEST_SECRET, type TestApp } from "../helpers/test-app.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
@@ -45,12 +44,6 @@ function describeOneProcess(): void {
   });
 }
 
-interface ServerProcess {
-  url: string;
-  child: ChildProcess;
-  output(): string;
-}
-
 function describeTwoServerProcesses(): void {
   describe("two server processes sharing one PostgreSQL database", () => {
     let database: TestDatabase;
@@ -61,14 +54,19 @@ function describeTwoServerProcesses(): void {
     beforeAll(async () => {
       database = await createTestDatabase();
       dataDir = mkdtempSync(join(tmpdir(), "taskvault-multi-"));
-      const [portA, portB] = [await freePort(), await freePort()];
+      if (!database.url) throw new Error("two server processes need PostgreSQL (TEST_DATABASE_URL)");
+      const env = {
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir,
+        AUTH_SECRET: TEST_SECRET,
+        PUBLIC_URL: "http://localhost:3000",
+      };
       // Started together, as a deployment would: both find an empty key table at once.
-      [a, b] = [startServer(database, dataDir, portA), startServer(database, dataDir, portB)];
-      await Promise.all([waitUntilReady(a), waitUntilReady(b)]);
+      [a, b] = await Promise.all([startServerProcess(env, 45_000), startServerProcess(env, 45_000)]);
     }, 60_000);
 
     afterAll(async () => {
-      await Promise.all([a, b].filter(Boolean).map((server) => stop(server)));
+      await Promise.all([a, b].filter(Boolean).map((server) => server.stop()));
       await database?.destroy();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
@@ -81,7 +79,7 @@ function describeTwoServerProcesses(): void {
         "/api/auth/signup",
         jsonRequest("POST", { email: uniqueEmail("multi"), password: STRONG_PASSWORD }),
       );
-      expect(res.status, server.output()).toBe(201);
+      expect(res.status, server.stderr() + server.stdout()).toBe(201);
       return (await res.json()) as { user: { id: string; email: string }; token: string; refreshToken: string };
     }
 
@@ -96,7 +94,7 @@ function describeTwoServerProcesses(): void {
     it("accepts on one process a token issued by the other, right after both started", async () => {
       const fromA = await signUpOn(a);
       const onB = await call(b, "/api/auth/me", { headers: bearer(fromA.token) });
-      expect(onB.status, b.output()).toBe(200);
+      expect(onB.status, b.stderr() + b.stdout()).toBe(200);
       expect((await onB.json()).user.id).toBe(fromA.user.id);
 
       const fromB = await signUpOn(b);
@@ -139,67 +137,6 @@ function describeTwoServerProcesses(): void {
       expect(throttled.status).toBe(429);
       expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(0);
       expect((await fail(a)).status).toBe(429);
-    });
-  });
-}
-
-function startServer(database: TestDatabase, dataDir: string, port: number): ServerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    cwd: process.cwd(),
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      AUTH_SECRET: TEST_SECRET,
-      PUBLIC_URL: "http://localhost:3000",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  return { url: `http://127.0.0.1:${port}`, child, output: () => output };
-}
-
-async function waitUntilReady(server: ServerProcess): Promise<void> {
-  const deadline = Date.now() + 45_000;
-  while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) throw new Error(`server exited: ${server.output()}`);
-    try {
-      if ((await fetch(`${server.url}/api/ready`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`server not ready in time: ${server.output()}`);
-}
-
-async function stop(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.child.once("exit", resolve));
-  server.child.kill("SIGTERM");
-  const timer = setTimeout(() => server.child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
     });
   });
 }

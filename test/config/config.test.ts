@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, defaultRateLimits, loadConfig } from "../../src/server/config.js";
+import { runServerToExit } from "../helpers/server-process.js";
 
 const SECRET = "a-configured-secret-of-at-least-32-characters";
 
@@ -148,20 +148,7 @@ describe("loadConfig", () => {
 
 describe("starting the server with a bad variable", () => {
   it("exits with code 1 and one line on stderr naming the variable, no stack trace", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-      cwd: process.cwd(),
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "notaport", DATA_DIR: dataDir },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    const { code, stdout, stderr } = await runServerToExit({ PORT: "notaport", DATA_DIR: dataDir });
     expect(code).toBe(1);
     expect(stderr).toMatch(/^[^\n]*PORT[^\n]*\n$/);
     expect(stderr).toContain("notaport");

@@ -14,21 +14,19 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export interface ServerProcess {
-  url: string;
+/** `src/server/main.ts` running as its own process, its output captured. */
+export interface SpawnedServer {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
-  /** Resolves with the exit code. */
+  /** Resolves with the exit code once the process has exited and its output is read. */
   exited: Promise<number | null>;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `src/server/main.ts` as a real process and waits until /api/ready answers 200. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
-  const port = env.PORT ? Number(env.PORT) : await freePort();
+/** Starts `src/server/main.ts` with this environment (and PATH/HOME), as an operator would. */
+export function spawnServer(env: Record<string, string>): SpawnedServer {
   const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -39,7 +37,33 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   child.stderr?.on("data", (d) => {
     err += d;
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Runs the server until it exits by itself (a start-up refusal); killed after `timeoutMs`. */
+export async function runServerToExit(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const server = spawnServer(env);
+  const timer = setTimeout(() => server.child.kill("SIGKILL"), timeoutMs);
+  const code = await server.exited;
+  clearTimeout(timer);
+  return { code, stdout: server.stdout(), stderr: server.stderr() };
+}
+
+export interface ServerProcess extends SpawnedServer {
+  url: string;
+  /** Sends `signal` (SIGTERM) and waits for the exit; SIGKILL if it takes over 5 s. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `src/server/main.ts` as a real process and waits until /api/ready answers 200. */
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const server = spawnServer({ LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" });
+  const { child, exited } = server;
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   let ready = false;
@@ -52,17 +76,17 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   }
   if (!ready) {
     child.kill("SIGKILL");
-    throw new Error(`server did not become ready: ${err || out}`);
+    throw new Error(`server did not become ready: ${server.stderr() || server.stdout()}`);
   }
   return {
+    ...server,
     url,
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null) child.kill(signal);
-      return exited;
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
     },
   };
 }

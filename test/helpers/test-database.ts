@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { inject } from "vitest";
+import { adminQuery, withDatabase } from "../../scripts/lib/postgres-admin.js";
 import { type DatabaseHandle, openDatabase } from "../../src/server/db/client.js";
-import { adminQuery, withDatabase } from "../setup/global-setup.js";
 
 export interface TestDatabase {
   handle: DatabaseHandle;

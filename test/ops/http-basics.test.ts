@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminQuery } from "../../scripts/lib/postgres-admin.js";
 import { expectProblem } from "../auth/http-expectations.js";
 import { bearer, jsonRequest, STRONG_PASSWORD, uniqueEmail } from "../helpers/auth-client.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
-import { adminQuery } from "../setup/global-setup.js";
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../helpers/server-process.js";
+import { freePort, runServerToExit } from "../helpers/server-process.js";
 
 // test/config/config.test.ts proves that loadConfig throws; this proves the real process, started
 // as an operator would start it, refuses to serve: exit code 1, one line naming AUTH_SECRET,
@@ -26,22 +25,8 @@ async function startInProduction(env: Record<string, string>): Promise<Exit> {
   const dataDir = mkdtempSync(join(tmpdir(), "taskvault-prod-"));
   dataDirs.push(dataDir);
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", DATA_DIR: dataDir, PORT: String(port), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearTimeout(timer);
-  return { code, stdout, stderr, dataDir, port };
+  const exit = await runServerToExit({ NODE_ENV: "production", DATA_DIR: dataDir, PORT: String(port), ...env });
+  return { ...exit, dataDir, port };
 }
 
 describe.concurrent("starting the server with NODE_ENV=production", () => {

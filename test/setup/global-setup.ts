@@ -47,5 +47,3 @@ export default async function setup(project: TestProject) {
     if (adminUrl && template) await adminQuery(adminUrl, `drop database if exists ${template} with (force)`);
   };
 }
-
-export { adminQuery, withDatabase };
