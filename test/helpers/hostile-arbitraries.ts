@@ -3,11 +3,14 @@ import fc from "fast-check";
 /** encodeURIComponent that cannot throw: a lone surrogate becomes U+FFFD first. */
 export const encodeSegment = (text: string) => encodeURIComponent(text.toWellFormed());
 
-// Generators of hostile HTTP input, shared by the property tests of test/security. Each one mixes
+// Generators of hostile HTTP input, shared by the property tests of test/security and test/tasks. Each one mixes
 // plausible values (so that validation is passed and deeper code is reached) with values built
 // to hurt: NUL, lone surrogates, bidi overrides, SQL and LIKE metacharacters, huge sizes.
 
-/** One character chosen to break naive code: NUL, surrogates, quotes, LIKE wildcards, bidi. */
+/**
+ * One character chosen to break naive code: NUL, surrogates, quotes, LIKE wildcards, bidi, BOM, and
+ * letters whose case mapping changes their length (İ, Σ, ß).
+ */
 export const oddCharacter = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) },
   {
@@ -20,6 +23,7 @@ export const oddCharacter = fc.oneof(
       "\ufeff",
       "\u2028",
       "İ",
+      "Σ",
       "ß",
       "%",
       "_",

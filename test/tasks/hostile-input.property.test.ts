@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { problemCodes } from "../../src/shared/problem.js";
 import { sortFields, type Task, taskSchema } from "../../src/shared/task.schemas.js";
 import { bearer, signUp } from "../helpers/auth-client.js";
+import { oddCharacter } from "../helpers/hostile-arbitraries.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 import { ISO_UTC, idsOf, MISSING_ID, type TasksApi, tasksApi } from "./helpers.js";
 
@@ -49,31 +50,8 @@ async function expectDocumentedAnswer(res: Response): Promise<void> {
   }
 }
 
-// Strings made to hurt: NUL, lone surrogates, bidi overrides, BOM, letters whose case mapping
-// changes their length, and the characters LIKE patterns and SQL quoting care about.
-const oddUnit = fc.oneof(
-  { weight: 4, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) },
-  {
-    weight: 1,
-    arbitrary: fc.constantFrom(
-      "\u0000",
-      "\ud800",
-      "\udfff",
-      "\u202e",
-      "\ufeff",
-      "İ",
-      "Σ",
-      "ß",
-      "%",
-      "_",
-      "\\",
-      "'",
-      '"',
-    ),
-  },
-);
 const oddString = fc.oneof(
-  { weight: 5, arbitrary: fc.string({ unit: oddUnit, maxLength: 40 }) },
+  { weight: 5, arbitrary: fc.string({ unit: oddCharacter, maxLength: 40 }) },
   { weight: 1, arbitrary: fc.integer({ min: 150, max: 1100 }).map((n) => "é".repeat(n)) },
   { weight: 1, arbitrary: fc.integer({ min: 20_000, max: 70_000 }).map((n) => "😀".repeat(n / 2)) },
   { weight: 1, arbitrary: fc.integer().map(String) },
@@ -133,7 +111,7 @@ const hostileBody = fc.oneof(
   { weight: 2, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value)) },
   { weight: 2, arbitrary: fc.dictionary(fieldName, anyValue, { maxKeys: 8 }).map((value) => JSON.stringify(value)) },
   { weight: 1, arbitrary: nested },
-  { weight: 1, arbitrary: fc.string({ unit: oddUnit, maxLength: 60 }) },
+  { weight: 1, arbitrary: fc.string({ unit: oddCharacter, maxLength: 60 }) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 60 }).map((bytes) => new Uint8Array(bytes)) },
 );
 const contentType = fc.oneof(
