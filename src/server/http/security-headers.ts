@@ -8,7 +8,7 @@ const DOCS_CSP =
 export const APP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-export type Header = readonly [name: string, value: string];
+type Header = readonly [name: string, value: string];
 
 // On every response: no MIME sniffing, no framing, no cross-origin embedding.
 const EVERY: Header[] = [
