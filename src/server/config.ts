@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
@@ -7,18 +7,20 @@ import { z } from "zod";
 export const trustedProxyHeaders = ["x-forwarded-for", "x-real-ip", "forwarded", "cf-connecting-ip"] as const;
 export type TrustProxyHeader = (typeof trustedProxyHeaders)[number];
 
-const seconds = (name: string, fallback: number) =>
+const wholeNumber = (name: string, fallback: number, { min, unit }: { min: number; unit: string }) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v === "") return fallback;
-      if (!/^\d+$/.test(v) || Number(v) < 1) {
-        ctx.addIssue({ code: "custom", message: `${name} must be a whole number of seconds, got "${v}"` });
+      if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
+        const least = min > 0 ? ` of at least ${min}` : "";
+        ctx.addIssue({ code: "custom", message: `${name} must be a whole number${least} ${unit}, got "${v}"` });
         return z.NEVER;
       }
       return Number(v);
     });
+const seconds = (name: string, fallback: number, min = 1) => wholeNumber(name, fallback, { min, unit: "seconds" });
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -72,6 +74,10 @@ const envSchema = z.object({
     }),
   ACCESS_TOKEN_TTL: seconds("ACCESS_TOKEN_TTL", 900),
   SESSION_TTL: seconds("SESSION_TTL", 604800),
+  SESSION_MAX_AGE: seconds("SESSION_MAX_AGE", 2_592_000),
+  REFRESH_REUSE_GRACE: seconds("REFRESH_REUSE_GRACE", 10, 0),
+  MAX_SESSIONS_PER_USER: wholeNumber("MAX_SESSIONS_PER_USER", 50, { min: 1, unit: "sessions" }),
+  MAX_TASKS_PER_USER: wholeNumber("MAX_TASKS_PER_USER", 10_000, { min: 1, unit: "tasks" }),
   LOG_LEVEL: z
     .string()
     .optional()
@@ -121,7 +127,14 @@ export interface Config {
   corsOrigins: string[];
   trustProxy: TrustProxyHeader | undefined;
   accessTokenTtl: number;
+  /** Sliding idle lifetime of a session, seconds. */
   sessionTtl: number;
+  /** Absolute lifetime of a session from its creation, however often refreshed, seconds. */
+  sessionMaxAge: number;
+  /** Seconds a rotated refresh token is still accepted (two tabs or a retry racing). */
+  refreshReuseGrace: number;
+  maxSessionsPerUser: number;
+  maxTasksPerUser: number;
   logLevel: LogLevel;
   rateLimits: RateLimits;
 }
@@ -146,12 +159,43 @@ function parseOrigin(name: string, value: string): string {
   return url.origin;
 }
 
+/**
+ * DATA_DIR holds the embedded database and the generated secret: only its owner may read it. A
+ * directory we create is 0700; one the operator made is left as they made it.
+ */
+export function ensureDataDir(dataDir: string): void {
+  if (existsSync(dataDir)) return;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // mkdir's mode is filtered by the umask; say it once more, exactly.
+  chmodSync(dataDir, 0o700);
+}
+
+/**
+ * The secret generated for a machine without AUTH_SECRET, in DATA_DIR/auth-secret (0600). It is
+ * written to a temporary file and then linked into place, which fails if the file exists: two
+ * processes starting at once end up sharing one complete secret, never a half-written one.
+ */
 function readOrCreateLocalSecret(dataDir: string): string {
   const file = join(dataDir, "auth-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  if (!existsSync(file)) {
+    ensureDataDir(dataDir);
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    writeFileSync(temporary, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
+    try {
+      linkSync(temporary, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      rmSync(temporary, { force: true });
+    }
+  }
+  const secret = readFileSync(file, "utf8").trim();
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `${file} holds ${secret.length === 0 ? "an empty secret" : "a secret shorter than 32 characters"}: delete it to generate a new one, or set AUTH_SECRET`,
+    );
+  }
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   return secret;
 }
 
@@ -192,6 +236,11 @@ export function loadConfig(environment: Record<string, string | undefined>, over
   const env = parsed.data;
   const production = env.NODE_ENV === "production";
   const dataDir = resolve(env.DATA_DIR);
+  // Links in emails, the token issuer and the origin check are built from it: in production it
+  // must be what users really reach, never a guess.
+  if (production && !env.PUBLIC_URL && !overrides.publicUrl) {
+    throw new ConfigError("PUBLIC_URL is required when NODE_ENV=production (e.g. https://todo.example.com)");
+  }
   const publicUrl = env.PUBLIC_URL
     ? parseOrigin("PUBLIC_URL", env.PUBLIC_URL)
     : `http://localhost:${env.PORT === 0 ? 3000 : env.PORT}`;
@@ -216,6 +265,10 @@ export function loadConfig(environment: Record<string, string | undefined>, over
     trustProxy: env.TRUST_PROXY,
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
     sessionTtl: env.SESSION_TTL,
+    sessionMaxAge: env.SESSION_MAX_AGE,
+    refreshReuseGrace: env.REFRESH_REUSE_GRACE,
+    maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
+    maxTasksPerUser: env.MAX_TASKS_PER_USER,
     logLevel: env.LOG_LEVEL,
     rateLimits: defaultRateLimits,
     ...overrides,

@@ -5,7 +5,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
-import { ConfigError } from "../config.js";
+import { ConfigError, ensureDataDir } from "../config.js";
 import { migratePglite, migratePostgres } from "./migrate.js";
 import { PGliteProxy } from "./pglite-proxy.js";
 import * as schema from "./schema/index.js";
@@ -100,7 +100,8 @@ async function openPglite(
   let dir: string | undefined;
   if (dataDir) {
     dir = join(dataDir, "pglite");
-    mkdirSync(dir, { recursive: true }); // PGlite's own mkdir is not recursive.
+    ensureDataDir(dataDir);
+    mkdirSync(dir, { recursive: true, mode: 0o700 }); // PGlite's own mkdir is not recursive.
     lockFile = join(dataDir, "pglite.pid");
     takeLock(lockFile);
   }

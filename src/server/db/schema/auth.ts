@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 // Better Auth's tables (user, session, account, verification, jwks), owned by us from here on.
 // The property names are the fields Better Auth expects; the columns are snake_case and every
@@ -16,13 +16,17 @@ export const users = pgTable("users", {
   image: text("image"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  // How many tasks the user has, kept by triggers on tasks (migration 0003) so that the quota
+  // check is one locked row, not a count of the user's tasks on every create.
+  taskCount: integer("task_count").notNull().default(0),
 });
 
 export const sessions = pgTable(
   "sessions",
   {
     id: text("id").primaryKey(),
-    // The refresh token: the session's secret. Only the server and the session's owner hold it.
+    // SHA-256 (hex) of the current refresh token. The token itself is held only by the session's
+    // owner: a copy of this table hands out no live session (docs/decisions/009).
     token: text("token").notNull().unique(),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
     ipAddress: text("ip_address"),
@@ -33,7 +37,24 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("sessions_user_id_idx").on(t.userId)],
+  (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
+);
+
+/**
+ * Refresh tokens retired by rotation (their SHA-256), kept for the life of their session so that
+ * a retired token presented again is recognised: within REFRESH_REUSE_GRACE it is a race or a
+ * retry, after it a theft, and the session is revoked (RFC 9700 section 4.14).
+ */
+export const retiredRefreshTokens = pgTable(
+  "retired_refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    retiredAt: timestamp("retired_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("retired_refresh_tokens_session_id_idx").on(t.sessionId)],
 );
 
 export const accounts = pgTable(
