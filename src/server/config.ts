@@ -236,11 +236,6 @@ export function loadConfig(environment: Record<string, string | undefined>, over
   const env = parsed.data;
   const production = env.NODE_ENV === "production";
   const dataDir = resolve(env.DATA_DIR);
-  // Links in emails, the token issuer and the origin check are built from it: in production it
-  // must be what users really reach, never a guess.
-  if (production && !env.PUBLIC_URL && !overrides.publicUrl) {
-    throw new ConfigError("PUBLIC_URL is required when NODE_ENV=production (e.g. https://todo.example.com)");
-  }
   const publicUrl = env.PUBLIC_URL
     ? parseOrigin("PUBLIC_URL", env.PUBLIC_URL)
     : `http://localhost:${env.PORT === 0 ? 3000 : env.PORT}`;
@@ -252,6 +247,11 @@ export function loadConfig(environment: Record<string, string | undefined>, over
   const { secrets, generated } = overrides.secrets
     ? { secrets: overrides.secrets, generated: false }
     : resolveSecrets(env, production, dataDir);
+  // Links in emails, the token issuer and the origin check are built from it: in production it
+  // must be what users really reach, never a guess.
+  if (production && !env.PUBLIC_URL && !overrides.publicUrl) {
+    throw new ConfigError("PUBLIC_URL is required when NODE_ENV=production (e.g. https://todo.example.com)");
+  }
   return {
     production,
     port: env.PORT,
