@@ -15,6 +15,10 @@ export const problemCodes = [
   "precondition_failed",
   "rate_limited",
   "internal",
+  "server_busy",
+  "token_invalid",
+  "wrong_password",
+  "quota_exceeded",
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
 

@@ -14,6 +14,10 @@ const titles: Record<ProblemCode, string> = {
   precondition_failed: "Precondition Failed",
   rate_limited: "Too Many Requests",
   internal: "Internal Server Error",
+  server_busy: "Service Unavailable",
+  token_invalid: "Invalid Token",
+  wrong_password: "Wrong Password",
+  quota_exceeded: "Quota Exceeded",
 };
 
 export interface ApiErrorOptions {
