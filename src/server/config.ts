@@ -22,6 +22,35 @@ const wholeNumber = (name: string, fallback: number, { min, unit }: { min: numbe
     });
 const seconds = (name: string, fallback: number, min = 1) => wholeNumber(name, fallback, { min, unit: "seconds" });
 
+const postgresUrl = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      try {
+        const url = new URL(v);
+        if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") throw new Error("protocol");
+        return v;
+      } catch {
+        ctx.addIssue({ code: "custom", message: `${name} must be a postgres:// or postgresql:// URL` });
+        return z.NEVER;
+      }
+    });
+
+const flag = (name: string, fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const value = v.trim().toLowerCase();
+      if (["true", "1", "yes"].includes(value)) return true;
+      if (["false", "0", "no"].includes(value)) return false;
+      ctx.addIssue({ code: "custom", message: `${name} must be true or false, got "${v}"` });
+      return z.NEVER;
+    });
+
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z
@@ -37,20 +66,9 @@ const envSchema = z.object({
       return n;
     }),
   HOST: z.string().min(1).default("127.0.0.1"),
-  DATABASE_URL: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === "") return undefined;
-      try {
-        const url = new URL(v);
-        if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") throw new Error("protocol");
-        return v;
-      } catch {
-        ctx.addIssue({ code: "custom", message: "DATABASE_URL must be a postgres:// or postgresql:// URL" });
-        return z.NEVER;
-      }
-    }),
+  DATABASE_URL: postgresUrl("DATABASE_URL"),
+  DATABASE_DIRECT_URL: postgresUrl("DATABASE_DIRECT_URL"),
+  MIGRATE_ON_START: flag("MIGRATE_ON_START", true),
   DATA_DIR: z.string().min(1).default("./data"),
   AUTH_SECRET: z.string().optional(),
   BETTER_AUTH_SECRET: z.string().optional(),
@@ -118,6 +136,13 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /**
+   * A direct (unpooled) URL of the same database, for migrations and anything that holds a session
+   * (advisory locks, LISTEN), which a pooler in transaction mode breaks. Absent: databaseUrl.
+   */
+  databaseDirectUrl: string | undefined;
+  /** Apply migrations at start (the default), or only check that `npm run migrate` applied them. */
+  migrateOnStart: boolean;
   dataDir: string;
   /** Current secret first, then older ones still accepted for decryption. */
   secrets: string[];
@@ -247,6 +272,11 @@ export function loadConfig(environment: Record<string, string | undefined>, over
   const { secrets, generated } = overrides.secrets
     ? { secrets: overrides.secrets, generated: false }
     : resolveSecrets(env, production, dataDir);
+  if (env.DATABASE_DIRECT_URL && !env.DATABASE_URL) {
+    throw new ConfigError(
+      "DATABASE_DIRECT_URL is set but DATABASE_URL is not: set both, or neither for the embedded database",
+    );
+  }
   // Links in emails, the token issuer and the origin check are built from it: in production it
   // must be what users really reach, never a guess.
   if (production && !env.PUBLIC_URL && !overrides.publicUrl) {
@@ -257,6 +287,8 @@ export function loadConfig(environment: Record<string, string | undefined>, over
     port: env.PORT,
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
+    databaseDirectUrl: env.DATABASE_DIRECT_URL,
+    migrateOnStart: env.MIGRATE_ON_START,
     dataDir,
     secrets,
     secretGenerated: generated,

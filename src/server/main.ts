@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
+import { runMigrateCommand } from "./migrate-command.js";
 import { startServer } from "./server.js";
 
 // A .env file beside package.json is read when present; real environment variables win.
@@ -9,6 +10,10 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
+  if (process.argv[2] === "migrate") {
+    await runMigrateCommand(config, logger);
+    return;
+  }
   if (config.secretGenerated) {
     logger.warn(
       { dataDir: config.dataDir },

@@ -5,6 +5,7 @@ import { createApp } from "./app.js";
 import { createAuth } from "./auth/index.js";
 import type { Config } from "./config.js";
 import { openDatabase } from "./db/client.js";
+import { applyMigrations, requireMigrated } from "./db/migration-step.js";
 import type { Logger } from "./logger.js";
 
 export interface RunningServer {
@@ -21,7 +22,7 @@ export interface ServerHooks {
   onDatabaseLost?: (error: Error) => void;
 }
 
-/** Opens the database, migrates it, and serves the app. Used by main.ts and by tests. */
+/** Opens the database, migrates it (or checks it is migrated), and serves the app. Used by main.ts and by tests. */
 export async function startServer(config: Config, logger: Logger, hooks: ServerHooks = {}): Promise<RunningServer> {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -29,7 +30,8 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     onDatabaseLost: hooks.onDatabaseLost,
   });
   try {
-    await database.migrate();
+    if (config.migrateOnStart) await applyMigrations(config, database);
+    else await requireMigrated(database);
     const auth = await createAuth({ config, database, logger });
     const app = createApp({ config, database, auth, logger });
     const server = await new Promise<Server>((resolve, reject) => {

@@ -34,6 +34,8 @@ describe("loadConfig", () => {
       port: 3000,
       host: "127.0.0.1",
       databaseUrl: undefined,
+      databaseDirectUrl: undefined,
+      migrateOnStart: true,
       dataDir,
       secrets: [SECRET],
       secretGenerated: false,
