@@ -7,8 +7,8 @@ const apiPort = process.env.API_PORT ?? "3000";
 
 /**
  * The web app lives in src/web and builds into dist/web, which the server serves (src/server/web).
- * In development Vite serves it on :5173 and proxies /api to the API on :3000; the Host header is
- * kept, so the API's Origin check sees a same-origin request and the session cookie stays ours.
+ * In development Vite serves it on :5173 and proxies /api to the API on :3000; `npm run dev` sets
+ * the API's PUBLIC_URL to http://localhost:5173, so its Origin check accepts these pages' requests.
  */
 export default defineConfig({
   root: fileURLToPath(new URL("./src/web", import.meta.url)),

@@ -77,7 +77,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     "/api/*",
     forStateChanges(
       bodyLimit(MAX_BODY_BYTES),
-      originCheck({ allowedOrigins: [config.publicUrl, ...config.corsOrigins] }),
+      originCheck({
+        publicOrigin: config.publicUrl,
+        corsOrigins: config.corsOrigins,
+        production: config.production,
+        port: config.port,
+      }),
     ),
   );
 
