@@ -127,15 +127,19 @@ describe("the session cookie over https", () => {
       expect(user.cookie).toBe(`__Secure-taskvault_session=${value}`);
       const refresh = (cookie: string) => https.request("/api/auth/refresh", { method: "POST", headers: { cookie } });
 
-      expect((await refresh(user.cookie)).status).toBe(200);
-      await expectProblem(await refresh(`taskvault_session=${value}`), 401, "unauthorized");
+      const refreshed = await refresh(user.cookie);
+      expect(refreshed.status).toBe(200);
+      // The refresh rotated the token: the browser now holds the new cookie.
+      const rotated = (refreshed.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+      expect(rotated).toMatch(/^__Secure-taskvault_session=./);
+      await expectProblem(await refresh(`taskvault_session=${rotated.split("=")[1]}`), 401, "unauthorized");
 
       const signout = await https.request("/api/auth/signout", {
         method: "POST",
-        headers: { cookie: user.cookie, origin: "https://todo.example.com" },
+        headers: { cookie: rotated, origin: "https://todo.example.com" },
       });
       expect(signout.status).toBe(204);
-      await expectProblem(await refresh(user.cookie), 401, "unauthorized");
+      await expectProblem(await refresh(rotated), 401, "unauthorized");
     } finally {
       await https.close();
     }

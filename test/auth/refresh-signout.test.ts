@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashRefreshToken } from "../../src/server/auth/refresh-tokens.js";
 import { sessions } from "../../src/server/db/schema/index.js";
 import { bearer, jsonRequest, type SignedInUser, signUp } from "../helpers/auth-client.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
@@ -33,13 +34,19 @@ async function sessionExpiry(refreshToken: string): Promise<number> {
   const [row] = await t.database.handle.db
     .select({ expiresAt: sessions.expiresAt })
     .from(sessions)
-    .where(eq(sessions.token, refreshToken));
+    .where(eq(sessions.token, hashRefreshToken(refreshToken)));
   if (!row) throw new Error("no such session");
   return row.expiresAt.getTime();
 }
 
+// The cookie each user's session holds now, as the browser would keep it across rotations.
+const latestCookie = new Map<string, string>();
+async function currentCookieValue(user: SignedInUser): Promise<string> {
+  return latestCookie.get(user.id) ?? (user.cookie.split("=")[1] as string);
+}
+
 describe("refreshing", () => {
-  it("with the refresh token in the body returns a new access token for the same session", async () => {
+  it("with the refresh token in the body returns a new access token and a new refresh token for the same session", async () => {
     const user = await signUp(t);
     const res = await refreshWithBody(user.refreshToken);
     expect(res.status).toBe(200);
@@ -49,23 +56,41 @@ describe("refreshing", () => {
       token: expect.any(String),
       tokenType: "Bearer",
       expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      refreshToken: user.refreshToken,
+      refreshToken: expect.any(String),
     });
+    expect(body.refreshToken).not.toBe(user.refreshToken);
+    expect(body.refreshToken.length).toBeGreaterThanOrEqual(32);
     expect(decodeJwt(body.token)).toMatchObject({ sub: user.id, sid: decodeJwt(user.token).sid });
-    expect(sessionCookie(res).value).toBe(user.refreshToken);
+    expect(sessionCookie(res).value).toBe(body.refreshToken);
 
     const meRes = await me(body.token);
     expect(meRes.status).toBe(200);
     expect((await meRes.json()).user.id).toBe(user.id);
   });
 
-  it("with only the session cookie and an empty body works too", async () => {
+  it("with only the session cookie and an empty body works too, and rotates the cookie", async () => {
     const user = await signUp(t);
     const res = await refreshWithCookie(user.cookie);
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.refreshToken).toBe(user.refreshToken);
     expect((await me(body.token)).status).toBe(200);
+    const rotated = sessionCookie(res).value;
+    expect(rotated).not.toBe(user.refreshToken);
+    expect((await refreshWithCookie(`taskvault_session=${rotated}`)).status).toBe(200);
+  });
+
+  it("by cookie never returns the refresh token in the body, whatever the headers say", async () => {
+    const user = await signUp(t);
+    const variants: Record<string, string>[] = [{}, { "x-refresh-token": "body" }, { "x-refresh-token": "" }];
+    for (const headers of variants) {
+      const cookie = `taskvault_session=${await currentCookieValue(user)}`;
+      const res = await refreshWithCookie(cookie, headers);
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body).not.toHaveProperty("refreshToken");
+      expect(JSON.stringify(body)).not.toContain(sessionCookie(res).value);
+      latestCookie.set(user.id, sessionCookie(res).value);
+    }
   });
 
   it("with the cookie and an empty JSON content type works too", async () => {
@@ -81,7 +106,7 @@ describe("refreshing", () => {
     const body = await res.json();
     expect(body).not.toHaveProperty("refreshToken");
     expect(body.tokenType).toBe("Bearer");
-    expect(sessionCookie(res).value).toBe(user.refreshToken);
+    expect(sessionCookie(res).value).not.toBe(user.refreshToken);
   });
 
   it("slides the session's expiry forward and keeps the session usable", async () => {
@@ -90,11 +115,12 @@ describe("refreshing", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const first = await refreshWithBody(user.refreshToken);
     expect(first.status).toBe(200);
-    const after = await sessionExpiry(user.refreshToken);
+    const rotated = (await first.json()).refreshToken;
+    const after = await sessionExpiry(rotated);
     expect(after).toBeGreaterThan(before);
     expect(after - Date.now()).toBeGreaterThan((t.config.sessionTtl - 60) * 1000);
 
-    const second = await refreshWithBody(user.refreshToken);
+    const second = await refreshWithBody(rotated);
     expect(second.status).toBe(200);
     expect((await me((await second.json()).token)).status).toBe(200);
   });
@@ -220,13 +246,25 @@ describe("signing out with the session cookie (the browser)", () => {
     await expectProblem(await signout({ cookie: user.cookie }), 401, "unauthorized");
   });
 
-  it("uses the access token, not the cookie, when both are sent", async () => {
+  it("ends both sessions when the access token and the cookie belong to different ones", async () => {
     const user = await signUp(t);
     const other = await signInAgain(user);
+    const third = await signInAgain(user);
     const res = await signout({ ...bearer(other.token), cookie: user.cookie });
     expect(res.status).toBe(204);
-    expect((await me(user.token)).status).toBe(200);
+    expect((await me(user.token)).status).toBe(401);
     expect((await me(other.token)).status).toBe(401);
+    await expectProblem(await refreshWithBody(user.refreshToken), 401, "unauthorized");
+    await expectProblem(await refreshWithBody(other.refreshToken), 401, "unauthorized");
+    // A session named by neither stays signed in.
+    expect((await me(third.token)).status).toBe(200);
+  });
+
+  it("still ends the bearer's session when the cookie names no live session", async () => {
+    const user = await signUp(t);
+    const res = await signout({ ...bearer(user.token), cookie: "taskvault_session=not-a-session" });
+    expect(res.status).toBe(204);
+    expect((await me(user.token)).status).toBe(401);
   });
 });
 

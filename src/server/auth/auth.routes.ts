@@ -15,6 +15,7 @@ import { addRoute, jsonContent, problemResponse } from "../http/routes.js";
 import { readJson } from "../http/validation.js";
 import type { AccessTokens, IssuedToken } from "./access-tokens.js";
 import { type AuthService, sessionExpired } from "./auth.service.js";
+import { DeviceCookies } from "./device-cookie.js";
 import { RefreshCookie, wantsCookieOnly } from "./refresh-cookie.js";
 import { authenticate, requireUser } from "./require-user.js";
 import type { RevocationList } from "./revocations.js";
@@ -41,6 +42,7 @@ export const signupRoute = createRoute({
     413: problemResponse("payload_too_large"),
     415: problemResponse("unsupported_media_type"),
     429: problemResponse("rate_limited, with Retry-After"),
+    503: problemResponse("server_busy: too many sign-ins are waiting for a password hash; with Retry-After"),
   },
 });
 
@@ -57,6 +59,7 @@ export const signinRoute = createRoute({
     413: problemResponse("payload_too_large"),
     415: problemResponse("unsupported_media_type"),
     429: problemResponse("rate_limited, with Retry-After"),
+    503: problemResponse("server_busy: too many sign-ins are waiting for a password hash; with Retry-After"),
   },
 });
 
@@ -64,8 +67,9 @@ export const refreshRoute = createRoute({
   method: "post",
   path: "/api/auth/refresh",
   tags: ["auth"],
-  summary: "Get a new access token for a live session",
-  description: "Send the refresh token in the body, or an empty body with the session cookie.",
+  summary: "Get a new access token and a new refresh token for a live session",
+  description:
+    "Send the refresh token in the body, or an empty body with the session cookie. The refresh token rotates: the answer carries the new one (in the body for a body refresh, only in the cookie for a cookie refresh), and the one presented is retired. A retired token presented again within REFRESH_REUSE_GRACE seconds gets the current one; later, it revokes the whole session.",
   request: {
     body: { content: { "application/json": { schema: refreshBodySchema } }, required: false },
     headers: refreshHeader,
@@ -84,7 +88,8 @@ export const signoutRoute = createRoute({
   path: "/api/auth/signout",
   tags: ["auth"],
   summary: "Sign out: delete the session and revoke its access tokens",
-  description: "Authenticated by the access token, or by the session cookie when no Authorization header is sent.",
+  description:
+    "Authenticated by the access token, or by the session cookie; when the request carries both, both sessions end.",
   security: bearer,
   responses: {
     204: { description: "Signed out" },
@@ -125,29 +130,34 @@ export interface AuthRouteDeps {
 export function addAuthRoutes(app: OpenAPIHono<AppEnv>, deps: AuthRouteDeps): void {
   const { config, service, tokens, revocations } = deps;
   const cookie = new RefreshCookie(config.publicUrl, config.sessionTtl);
+  const devices = new DeviceCookies(config.publicUrl, config.secrets);
   const origin = (c: Context) => ({
     address: clientAddress(c, config.trustProxy),
     userAgent: c.req.header("user-agent"),
+    signal: c.req.raw.signal,
   });
-  const tokenBody = (c: Context, issued: IssuedToken & { refreshToken: string }) => ({
+  // `bodyMayCarry` false: the refresh token stays out of the body whatever the headers say.
+  const tokenBody = (c: Context, issued: IssuedToken & { refreshToken: string }, bodyMayCarry = true) => ({
     token: issued.token,
     tokenType: "Bearer" as const,
     expiresAt: issued.expiresAt.toISOString(),
-    ...(wantsCookieOnly(c) ? {} : { refreshToken: issued.refreshToken }),
+    ...(bodyMayCarry && !wantsCookieOnly(c) ? { refreshToken: issued.refreshToken } : {}),
   });
 
   addRoute(app, signupRoute, async (c) => {
     const body = await readJson(c, signupBodySchema);
     const signedIn = await service.signup(body, origin(c));
     cookie.write(c, signedIn.refreshToken);
+    devices.issue(c, signedIn.user.email);
     noStore(c);
     return c.json({ user: signedIn.user, ...tokenBody(c, signedIn) }, 201);
   });
 
   addRoute(app, signinRoute, async (c) => {
     const body = await readJson(c, signinBodySchema);
-    const signedIn = await service.signin(body, origin(c));
+    const signedIn = await service.signin(body, { ...origin(c), deviceId: devices.deviceFor(c, body.email) });
     cookie.write(c, signedIn.refreshToken);
+    devices.issue(c, signedIn.user.email);
     noStore(c);
     return c.json({ user: signedIn.user, ...tokenBody(c, signedIn) }, 200);
   });
@@ -161,24 +171,27 @@ export function addAuthRoutes(app: OpenAPIHono<AppEnv>, deps: AuthRouteDeps): vo
       const refreshed = await service.refresh(refreshToken);
       cookie.write(c, refreshed.refreshToken);
       noStore(c);
-      return c.json(tokenBody(c, refreshed), 200);
+      // A value the browser keeps out of JavaScript's reach stays there.
+      return c.json(tokenBody(c, refreshed, !fromCookie), 200);
     } catch (error) {
       if (fromCookie) cookie.clear(c);
       throw error;
     }
   });
 
+  // Ends the bearer's session and the cookie's, when the request carries both (they can differ:
+  // a stale tab, or a token from another sign-in).
   addRoute(app, signoutRoute, async (c) => {
-    let sessionId: string;
+    const sessionIds: string[] = [];
     if (c.req.header("authorization") !== undefined) {
-      sessionId = (await authenticate(c, tokens, revocations)).sessionId;
-    } else {
-      const refreshToken = cookie.read(c);
-      if (!refreshToken) throw sessionExpired();
-      sessionId = await service.sessionIdForRefreshToken(refreshToken);
+      sessionIds.push((await authenticate(c, tokens, revocations)).sessionId);
     }
+    const refreshToken = cookie.read(c);
+    const cookieSession = refreshToken ? await service.sessionIdForRefreshToken(refreshToken) : undefined;
+    if (cookieSession && !sessionIds.includes(cookieSession)) sessionIds.push(cookieSession);
+    if (sessionIds.length === 0) throw sessionExpired();
     cookie.clear(c);
-    await service.signout(sessionId);
+    await service.signout(sessionIds);
     return c.body(null, 204);
   });
 

@@ -1,22 +1,41 @@
 import { isAPIError } from "better-auth/api";
 import type { SigninBody, SignupBody, User } from "../../shared/auth.schemas.js";
 import { NAME_MAX, PASSWORD_MAX } from "../../shared/auth.schemas.js";
-import { codePointLength } from "../../shared/text.js";
+import { codePointLength, isStorableText } from "../../shared/text.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import { ApiError } from "../http/problem.js";
-import type { Throttle } from "../http/throttle.js";
 import type { Logger } from "../logger.js";
 import type { AccessTokens, IssuedToken } from "./access-tokens.js";
 import { type BetterAuth, CLIENT_ADDRESS_HEADER } from "./better-auth.js";
 import { weakPasswordReason } from "./common-passwords.js";
-import { hashPassword } from "./password-hash.js";
+import { ClientGoneError, type HashTicket, ServerBusyError } from "./hash-queue.js";
+import { hashPassword, hashQueue } from "./password-hash.js";
+import { RefreshTokenChain } from "./refresh-tokens.js";
 import type { RevocationList } from "./revocations.js";
-import { deleteSession, extendSession, findLiveSessionByToken, findUserById, toUser } from "./sessions.repo.js";
+import {
+  adoptNewSession,
+  deleteSessions,
+  endSessionsBeyond,
+  findLiveSessionByToken,
+  findRetiredToken,
+  findUserById,
+  rotateRefreshToken,
+  toUser,
+} from "./sessions.repo.js";
+import { signinLimits } from "./sign-in-limits.js";
+import type { Throttle } from "./throttle.js";
 
 export interface RequestOrigin {
   address: string;
   userAgent: string | undefined;
+  /** Aborted when the client disconnects: its password is then not hashed. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface SigninAttempt extends RequestOrigin {
+  /** The id of a valid device cookie bound to the account being signed in to. */
+  deviceId: string | undefined;
 }
 
 export interface SignedIn extends IssuedToken {
@@ -28,16 +47,25 @@ export interface Refreshed extends IssuedToken {
   refreshToken: string;
 }
 
+/** How many links of the rotation chain a retired token may be behind and still be answered. */
+const GRACE_CHAIN_STEPS = 8;
+
 const invalidCredentials = () => new ApiError(401, "invalid_credentials", "Invalid email or password.");
 export const sessionExpired = () =>
   new ApiError(401, "unauthorized", "The session has expired or was signed out. Sign in again.");
+const serverBusy = () =>
+  new ApiError(503, "server_busy", "The server is busy signing others in. Try again in a moment.", {
+    headers: { "Retry-After": "1" },
+  });
 
 /**
  * The rules of signing up, in and out. Better Auth does the account work (users, password
  * hashes, sessions); this adds what the contract asks on top: validation, weak passwords,
- * throttling, access tokens and revocation.
+ * throttling, load shedding, refresh-token rotation, access tokens and revocation.
  */
 export class AuthService {
+  private readonly chain: RefreshTokenChain;
+
   constructor(
     private readonly deps: {
       config: Config;
@@ -48,7 +76,9 @@ export class AuthService {
       revocations: RevocationList;
       throttle: Throttle;
     },
-  ) {}
+  ) {
+    this.chain = new RefreshTokenChain(deps.config.secrets[0] ?? "");
+  }
 
   async signup(body: SignupBody, from: RequestOrigin): Promise<SignedIn> {
     const { betterAuth, throttle, config } = this.deps;
@@ -56,92 +86,106 @@ export class AuthService {
     if (reason) {
       throw new ApiError(400, "weak_password", reason, { errors: [{ path: "password", message: reason }] });
     }
-    const limits = config.rateLimits;
-    await throttle.consume({
-      name: "signup-address",
-      subject: from.address,
-      max: limits.signupsPerAddress,
-      windowSeconds: limits.signupWindowSeconds,
+    return this.withHashSlot({ signal: from.signal }, async () => {
+      const limits = config.rateLimits;
+      await throttle.attempt([
+        {
+          name: "signup-address",
+          subject: from.address,
+          max: limits.signupsPerAddress,
+          windowSeconds: limits.signupWindowSeconds,
+        },
+      ]);
+      // The default keeps the name rule (at most NAME_MAX code points) for long local parts.
+      const localPart = body.email.slice(0, body.email.lastIndexOf("@"));
+      const name = body.name ?? Array.from(localPart).slice(0, NAME_MAX).join("");
+      let result: { token: string | null; user: Parameters<typeof toUser>[0] };
+      try {
+        result = await betterAuth.api.signUpEmail({
+          body: { email: body.email, password: body.password, name },
+          headers: headersFor(from),
+        });
+      } catch (error) {
+        throw await this.signupError(error, body.email);
+      }
+      if (!result.token) throw new Error("sign-up created no session");
+      return this.startSession(toUser(result.user), result.token);
     });
-    // The default keeps the name rule (at most NAME_MAX code points) for long local parts.
-    const localPart = body.email.slice(0, body.email.lastIndexOf("@"));
-    const name = body.name ?? Array.from(localPart).slice(0, NAME_MAX).join("");
-    let result: { token: string | null; user: Parameters<typeof toUser>[0] };
-    try {
-      result = await betterAuth.api.signUpEmail({
-        body: { email: body.email, password: body.password, name },
-        headers: headersFor(from),
-      });
-    } catch (error) {
-      throw await this.signupError(error, body.email);
-    }
-    if (!result.token) throw new Error("sign-up created no session");
-    return this.startSession(toUser(result.user), result.token);
   }
 
-  async signin(body: SigninBody, from: RequestOrigin): Promise<SignedIn> {
+  async signin(body: SigninBody, from: SigninAttempt): Promise<SignedIn> {
     const { betterAuth, throttle, config } = this.deps;
     const email = body.email.toLowerCase();
-    const limits = config.rateLimits;
-    const account = {
-      name: "signin-account",
-      subject: email,
-      max: limits.signinFailuresPerAccount,
-      windowSeconds: limits.signinWindowSeconds,
-    };
-    const address = {
-      name: "signin-address",
-      subject: from.address,
-      max: limits.signinFailuresPerAddress,
-      windowSeconds: limits.signinWindowSeconds,
-    };
-    const counted = await throttle.assertAllowed([account, address]);
-    // No account has a password this long, so there is nothing to hash.
-    if (codePointLength(body.password) > PASSWORD_MAX) {
-      await throttle.hit([account, address]);
-      throw invalidCredentials();
-    }
-    let result: { token: string; user: Parameters<typeof toUser>[0] };
-    try {
-      result = await betterAuth.api.signInEmail({
-        body: { email, password: body.password },
-        headers: headersFor(from),
-      });
-    } catch (error) {
-      if (!isAPIError(error)) throw error;
-      // An address Better Auth finds malformed still costs one hash, like any unknown email.
-      if (isRejectedEmail(error)) await hashPassword(body.password);
-      await throttle.hit([account, address]);
-      throw invalidCredentials();
-    }
-    // Most sign-ins follow no failure: then there is no counter to clear, and no round trip.
-    if (counted.has(account.name)) await throttle.clear(account);
-    return this.startSession(toUser(result.user), result.token);
+    const limits = signinLimits(config.rateLimits, { email, address: from.address, deviceId: from.deviceId });
+    return this.withHashSlot({ signal: from.signal, priority: from.deviceId !== undefined }, async () => {
+      // Counted before the hash, so that concurrent attempts cannot all pass one check.
+      await throttle.attempt(limits);
+      // No account has a password this long, so there is nothing to hash.
+      if (codePointLength(body.password) > PASSWORD_MAX) throw invalidCredentials();
+      let result: { token: string; user: Parameters<typeof toUser>[0] };
+      try {
+        result = await betterAuth.api.signInEmail({
+          body: { email, password: body.password },
+          headers: headersFor(from),
+        });
+      } catch (error) {
+        if (!isAPIError(error)) throw error;
+        // An address Better Auth finds malformed still costs one hash, like any unknown email.
+        if (isRejectedEmail(error)) await hashPassword(body.password);
+        throw invalidCredentials();
+      }
+      // The owner got in: strangers' failures against the account (or this device) are
+      // forgotten, and this attempt is given back to the address.
+      const [own, address] = limits;
+      if (own) await throttle.clear(own);
+      if (address) await throttle.giveBack(address);
+      return this.startSession(toUser(result.user), result.token);
+    });
   }
 
-  /** A new access token for a live session; the session's lifetime slides forward. */
-  async refresh(refreshToken: string): Promise<Refreshed> {
+  /**
+   * A new access token and a new refresh token for a live session (rotation, RFC 9700 4.14).
+   * A token retired less than REFRESH_REUSE_GRACE seconds ago is answered with the token that
+   * replaced it (two tabs or a retry racing); presented later, it means that someone else holds
+   * a copy, and the whole session is revoked.
+   */
+  async refresh(presented: string): Promise<Refreshed> {
     const { db, tokens, config, revocations } = this.deps;
-    const session = await findLiveSessionByToken(db, refreshToken);
-    if (!session || revocations.isRevoked(session.id)) throw sessionExpired();
-    await extendSession(db, session.id, new Date(Date.now() + config.sessionTtl * 1000));
-    const issued = await tokens.issue(session.userId, session.id);
-    return { ...issued, refreshToken };
+    if (!isStorableText(presented)) throw sessionExpired();
+    const lifetimes = { ttl: config.sessionTtl, maxAge: config.sessionMaxAge };
+    const next = this.chain.next(presented);
+    const rotated = await rotateRefreshToken(db, presented, next, lifetimes);
+    if (rotated) {
+      if (revocations.isRevoked(rotated.id)) throw sessionExpired();
+      return { ...(await tokens.issue(rotated.userId, rotated.id, rotated.expiresAt)), refreshToken: next };
+    }
+    const retired = await findRetiredToken(db, presented, config.refreshReuseGrace, config.sessionMaxAge);
+    if (!retired?.live || revocations.isRevoked(retired.id)) throw sessionExpired();
+    if (retired.inGrace) {
+      const current = this.chain.findSuccessor(presented, retired.currentHash, GRACE_CHAIN_STEPS);
+      if (!current) throw sessionExpired();
+      return { ...(await tokens.issue(retired.userId, retired.id, retired.expiresAt)), refreshToken: current };
+    }
+    await this.endSessions([retired.id]);
+    this.deps.logger.warn(
+      { userId: retired.userId, sessionId: retired.id },
+      "a retired refresh token was presented again: session revoked",
+    );
+    throw sessionExpired();
   }
 
-  /** Deletes the session and revokes its access tokens, here at once and elsewhere on the next poll. */
-  async signout(sessionId: string): Promise<void> {
-    const { db, revocations } = this.deps;
-    // The database records the revocation for other processes (a trigger on session deletion).
-    const deleted = await deleteSession(db, sessionId);
-    revocations.remember([sessionId]);
-    if (!deleted) throw sessionExpired();
+  /**
+   * Deletes the sessions and revokes their access tokens, here at once and elsewhere on the
+   * next poll (a trigger on session deletion records each one). 401 when none was still alive.
+   */
+  async signout(sessionIds: string[]): Promise<void> {
+    const ended = await this.endSessions(sessionIds);
+    if (ended.length === 0) throw sessionExpired();
   }
 
-  async sessionIdForRefreshToken(refreshToken: string): Promise<string> {
-    const session = await findLiveSessionByToken(this.deps.db, refreshToken);
-    if (!session) throw sessionExpired();
-    return session.id;
+  /** The live session of a refresh token (the cookie of a sign-out), if any. */
+  async sessionIdForRefreshToken(refreshToken: string): Promise<string | undefined> {
+    return (await findLiveSessionByToken(this.deps.db, refreshToken, this.deps.config.sessionMaxAge))?.id;
   }
 
   async me(userId: string): Promise<User> {
@@ -150,11 +194,33 @@ export class AuthService {
     return user;
   }
 
-  private async startSession(user: User, refreshToken: string): Promise<SignedIn> {
-    const session = await findLiveSessionByToken(this.deps.db, refreshToken);
+  private async endSessions(sessionIds: string[]): Promise<string[]> {
+    const ended = await deleteSessions(this.deps.db, sessionIds);
+    this.deps.revocations.remember(sessionIds);
+    return ended;
+  }
+
+  /** Runs a sign-in or sign-up with a place in the password-hash queue, or answers 503 at once. */
+  private async withHashSlot<T>(ticket: HashTicket, work: () => Promise<T>): Promise<T> {
+    try {
+      return await hashQueue.admit(ticket, work);
+    } catch (error) {
+      // A client that went away reads no answer; 503 keeps the log free of a false 500.
+      if (error instanceof ServerBusyError || error instanceof ClientGoneError) throw serverBusy();
+      throw error;
+    }
+  }
+
+  private async startSession(user: User, betterAuthToken: string): Promise<SignedIn> {
+    const { db, config, tokens } = this.deps;
+    const session = await adoptNewSession(db, betterAuthToken, config.sessionMaxAge);
     if (!session) throw new Error("the new session was not found");
-    const issued = await this.deps.tokens.issue(user.id, session.id);
-    return { ...issued, user, refreshToken };
+    if (session.sessionCount > config.maxSessionsPerUser) {
+      const ended = await endSessionsBeyond(db, user.id, config.maxSessionsPerUser);
+      this.deps.revocations.remember(ended);
+    }
+    const issued = await tokens.issue(user.id, session.id, session.expiresAt);
+    return { ...issued, user, refreshToken: betterAuthToken };
   }
 
   private async signupError(error: unknown, email: string): Promise<unknown> {

@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/client.js";
-import { Throttle } from "../http/throttle.js";
 import type { Logger } from "../logger.js";
 import { AccessTokens, CLOCK_SKEW_SECONDS } from "./access-tokens.js";
 import { AuthService } from "./auth.service.js";
 import { createBetterAuth, jwtPluginOptions } from "./better-auth.js";
 import { preloadCommonPasswords } from "./common-passwords.js";
 import { RevocationList } from "./revocations.js";
+import { Throttle } from "./throttle.js";
 
 /** How often each process reads revocations made elsewhere (other processes, deleted users). */
 export const REVOCATION_POLL_MS = 250;
@@ -39,6 +39,8 @@ export async function createAuth(deps: {
   const tokens = await underKeyCreationLock(database, () =>
     AccessTokens.create(betterAuth, jwtPluginOptions(config), config.accessTokenTtl),
   );
+  // Keys added or retired by `npm run keys` (docs/decisions/011) reach this process within a second.
+  tokens.watchKeys(db, logger);
   const revocations = new RevocationList(db, logger, config.accessTokenTtl + CLOCK_SKEW_SECONDS);
   await revocations.sync();
   // Also with PGlite: a session deleted outside this process's sign-out (an operator deleting a
@@ -58,6 +60,7 @@ export async function createAuth(deps: {
     throttle,
     stop() {
       revocations.stop();
+      tokens.stop();
       clearInterval(pruneTimer);
     },
   };

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { hash, verify } from "@node-rs/argon2";
+import { ClientGoneError, HashQueue } from "./hash-queue.js";
 
 // Algorithm.Argon2id; the package exports it as an ambient const enum.
 const ARGON2ID = 2;
@@ -16,42 +17,33 @@ export const argon2Options = {
   parallelism: 1,
 } as const;
 
-/** Runs at most `limit` tasks at once; the others wait their turn, first come first served. */
-export function concurrencyLimit(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
-    try {
-      return await task();
-    } finally {
-      // Hand the slot straight to the next in line, or free it.
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
+/** At most this many sign-ins and sign-ups wait behind the running hashes (the contract's 64). */
+export const MAX_WAITING_HASHES = 64;
+/** The trusted clients' own lane (device cookies): small, since each is one person's sign-in. */
+export const MAX_PRIORITY_WAITING_HASHES = 16;
 
 /**
- * As many hashes at once as there are cores but one (one on a two-core machine, never fewer);
- * the others wait their turn. More cannot finish sooner: each holds 19 MiB and competes with the
- * event loop and the database for the same cores (libuv's pool would run four). Leaving a core to
- * everything else keeps the server responsive during a burst of sign-ins and its memory bounded,
- * and sign-ins per second did not drop (docs/benchmarks.md).
+ * As many hashes at once as there are cores but one (one on a two-core machine, never fewer).
+ * More cannot finish sooner: each holds 19 MiB and competes with the event loop and the database
+ * for the same cores (libuv's pool would run four). Leaving a core to everything else keeps the
+ * server responsive during a burst of sign-ins and its memory bounded (docs/benchmarks.md).
  */
-const inHashSlot = concurrencyLimit(Math.max(1, availableParallelism() - 1));
+export const hashQueue = new HashQueue(
+  Math.max(1, availableParallelism() - 1),
+  MAX_WAITING_HASHES,
+  MAX_PRIORITY_WAITING_HASHES,
+);
 
 export function hashPassword(password: string): Promise<string> {
-  return inHashSlot(() => hash(password, argon2Options));
+  return hashQueue.run(() => hash(password, argon2Options));
 }
 
 export async function verifyPassword({ hash: stored, password }: { hash: string; password: string }): Promise<boolean> {
-  // A malformed stored hash is a failed match, not a crash of the sign-in.
   try {
-    return await inHashSlot(() => verify(stored, password));
-  } catch {
+    return await hashQueue.run(() => verify(stored, password));
+  } catch (error) {
+    if (error instanceof ClientGoneError) throw error;
+    // A malformed stored hash is a failed match, not a crash of the sign-in.
     return false;
   }
 }
