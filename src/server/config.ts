@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
@@ -69,6 +70,21 @@ const envSchema = z.object({
   DATABASE_URL: postgresUrl("DATABASE_URL"),
   DATABASE_DIRECT_URL: postgresUrl("DATABASE_DIRECT_URL"),
   MIGRATE_ON_START: flag("MIGRATE_ON_START", true),
+  WEB_CONCURRENCY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return 1;
+      if (v.trim().toLowerCase() === "auto") return "auto" as const;
+      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) {
+        ctx.addIssue({
+          code: "custom",
+          message: `WEB_CONCURRENCY must be auto or a number of processes (1-256), got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return Number(v);
+    }),
   DATA_DIR: z.string().min(1).default("./data"),
   AUTH_SECRET: z.string().optional(),
   BETTER_AUTH_SECRET: z.string().optional(),
@@ -143,6 +159,8 @@ export interface Config {
   databaseDirectUrl: string | undefined;
   /** Apply migrations at start (the default), or only check that `npm run migrate` applied them. */
   migrateOnStart: boolean;
+  /** Server processes sharing the port (node:cluster); 1 means no cluster at all. */
+  webConcurrency: number;
   dataDir: string;
   /** Current secret first, then older ones still accepted for decryption. */
   secrets: string[];
@@ -245,6 +263,20 @@ function resolveSecrets(env: z.infer<typeof envSchema>, production: boolean, dat
 }
 
 /**
+ * `auto` is every core this process may use on PostgreSQL, and 1 on the embedded database, which
+ * one process owns (its data dir is locked): more than one there is a mistake to name at start.
+ */
+function resolveWebConcurrency(value: number | "auto", databaseUrl: string | undefined): number {
+  if (!databaseUrl) {
+    if (value === "auto" || value === 1) return 1;
+    throw new ConfigError(
+      `WEB_CONCURRENCY=${value} needs DATABASE_URL: the embedded database (PGlite) serves one process; set DATABASE_URL or leave WEB_CONCURRENCY unset`,
+    );
+  }
+  return value === "auto" ? availableParallelism() : value;
+}
+
+/**
  * Parses the environment once. Throws ConfigError with a one-line message naming the variable.
  *
  * @example
@@ -289,6 +321,7 @@ export function loadConfig(environment: Record<string, string | undefined>, over
     databaseUrl: env.DATABASE_URL,
     databaseDirectUrl: env.DATABASE_DIRECT_URL,
     migrateOnStart: env.MIGRATE_ON_START,
+    webConcurrency: resolveWebConcurrency(env.WEB_CONCURRENCY, env.DATABASE_URL),
     dataDir,
     secrets,
     secretGenerated: generated,

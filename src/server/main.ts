@@ -1,4 +1,6 @@
+import cluster from "node:cluster";
 import { existsSync } from "node:fs";
+import { runPrimary, workerLogger } from "./cluster.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { runMigrateCommand } from "./migrate-command.js";
@@ -9,9 +11,14 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = workerLogger(createLogger(config.logLevel));
   if (process.argv[2] === "migrate") {
     await runMigrateCommand(config, logger);
+    return;
+  }
+  if (config.webConcurrency > 1 && cluster.isPrimary) {
+    await runPrimary(config, logger);
+    logger.info({ workers: config.webConcurrency }, `Taskvault is listening with ${config.webConcurrency} workers`);
     return;
   }
   if (config.secretGenerated) {

@@ -36,6 +36,7 @@ describe("loadConfig", () => {
       databaseUrl: undefined,
       databaseDirectUrl: undefined,
       migrateOnStart: true,
+      webConcurrency: 1,
       dataDir,
       secrets: [SECRET],
       secretGenerated: false,
