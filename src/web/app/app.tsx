@@ -3,22 +3,15 @@ import { useEffect } from "react";
 import { NetworkBanner } from "../components/network-banner.js";
 import { ToastRegion } from "../components/toast-region.js";
 import { session } from "../lib/api.js";
+import { forgetUserWhenSessionEnds } from "../lib/forget-user.js";
 import { endAllToasts } from "../lib/toasts.js";
 import { Routes } from "./routes.js";
 import { SkipLink } from "./skip-link.js";
 
 /** The whole app: server-state cache, the page for the URL, the banner and the toasts. */
 export function App({ queryClient }: { queryClient: QueryClient }) {
-  useEffect(() => {
-    // Another user's tasks must never be shown from the cache, so leaving a session empties it.
-    let signedInAs: string | null = null;
-    return session.subscribe(() => {
-      const snapshot = session.getSnapshot();
-      const now = snapshot.status === "signed-in" ? snapshot.user.id : null;
-      if (signedInAs && now !== signedInAs && snapshot.status !== "loading") queryClient.clear();
-      if (snapshot.status !== "loading") signedInAs = now;
-    });
-  }, [queryClient]);
+  // However a session ends, nothing of that user's stays for the next person at this tab.
+  useEffect(() => forgetUserWhenSessionEnds(session, queryClient), [queryClient]);
 
   useEffect(() => {
     // Closing the tab finishes what an open undo toast was waiting to do (a delete).

@@ -2,14 +2,15 @@ import { type ReactNode, useEffect } from "react";
 import { BrandMark } from "../components/brand-mark.js";
 import { Button } from "../components/button.js";
 import { Spinner } from "../components/spinner.js";
-import { paths, safeNextPath } from "../config/paths.js";
+import { paths, safeNextPath, withoutPersonalParams } from "../config/paths.js";
 import { session } from "../lib/api.js";
 import { navigate, useLocation, useSearchParams } from "../lib/router.js";
 import { useSession } from "../lib/use-session.js";
 
 /**
  * Shows its page only to a signed-in user. Anyone else goes to /signin, with the page they were
- * on remembered in `?next=` so that signing in brings them back to it.
+ * on remembered in `?next=` so that signing in brings them back to it (without a search or tag:
+ * whoever signs in next may be someone else).
  */
 export function RequireSession({ children }: { children: ReactNode }) {
   const snapshot = useSession();
@@ -17,7 +18,7 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const signedOut = snapshot.status === "signed-out";
   useEffect(() => {
     if (!signedOut) return;
-    const here = `${pathname}${search}`;
+    const here = withoutPersonalParams(`${pathname}${search}`);
     navigate(paths.signin.href(snapshot.reason === "signed-out" ? undefined : here), { replace: true });
   }, [signedOut, pathname, search, snapshot]);
   if (snapshot.status === "signed-in") return children;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { paths, safeNextPath } from "./paths.js";
+import { paths, safeNextPath, withoutPersonalParams } from "./paths.js";
 
 describe("where to go after signing in", () => {
   it("is the page the user was on", () => {
@@ -25,5 +25,15 @@ describe("where to go after signing in", () => {
   it("is carried in the sign-in link", () => {
     expect(paths.signin.href("/?tag=home")).toBe("/signin?next=%2F%3Ftag%3Dhome");
     expect(paths.signin.href("/")).toBe("/signin");
+  });
+});
+
+describe("the page kept across the end of a session", () => {
+  it("keeps the view but not what the user typed or named: the search and the tag", () => {
+    expect(withoutPersonalParams("/?status=pending&q=divorce&tag=legal&sort=title&order=asc")).toBe(
+      "/?status=pending&sort=title&order=asc",
+    );
+    expect(withoutPersonalParams("/?q=divorce")).toBe("/");
+    expect(withoutPersonalParams("/account")).toBe("/account");
   });
 });

@@ -15,6 +15,21 @@ function withNext(path: string, next: string | undefined): string {
   return next && next !== "/" ? `${path}?next=${encodeURIComponent(next)}` : path;
 }
 
+// What a user typed or named into a URL (a search, a tag): not for the next person to sign in.
+const personalParams = ["q", "tag"];
+
+/**
+ * `href` without what the user typed into it, for a `?next=` that outlives the session.
+ *
+ * @example
+ *   withoutPersonalParams("/?status=pending&q=divorce"); // "/?status=pending"
+ */
+export function withoutPersonalParams(href: string): string {
+  const url = new URL(href, "http://taskvault.invalid");
+  for (const name of personalParams) url.searchParams.delete(name);
+  return `${url.pathname}${url.search}`;
+}
+
 /**
  * The page to go back to after signing in: only a path on this site (never `//host` or a URL),
  * so a crafted link cannot send the user elsewhere.

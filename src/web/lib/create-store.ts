@@ -2,7 +2,8 @@ import { useSyncExternalStore } from "react";
 
 /**
  * A tiny observable value for state that non-React code also changes (toasts, network
- * problems, pending deletes).
+ * problems, pending deletes). State that belongs to the signed-in user is made with
+ * `createUserStore` (forget-user.ts) instead, so that it ends with the session.
  */
 export interface Store<T> {
   get(): T;

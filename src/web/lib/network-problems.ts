@@ -1,4 +1,4 @@
-import { createStore } from "./create-store.js";
+import { createUserStore } from "./forget-user.js";
 
 /** Something that failed for want of an answer, and how to try it again. */
 export interface FailedAction {
@@ -6,7 +6,8 @@ export interface FailedAction {
   retry(): void;
 }
 
-export const networkProblems = createStore<FailedAction[]>([]);
+// A retry sends the user's change again: it must not survive the session that made it.
+export const networkProblems = createUserStore<FailedAction[]>([]);
 
 /**
  * Records a failure to reach the server: the banner offers to retry it. A later failure with

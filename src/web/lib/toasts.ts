@@ -1,4 +1,4 @@
-import { createStore } from "./create-store.js";
+import { createUserStore } from "./forget-user.js";
 
 export type ToastEnd = "timeout" | "action" | "dismiss";
 
@@ -8,11 +8,12 @@ export interface Toast {
   tone: "info" | "error";
   action?: { label: string; onAction(): void };
   durationMs: number;
-  /** Called once, whichever way the toast goes away. */
-  onEnd?(how: ToastEnd): void;
+  /** Called once, whichever way the toast goes away; may return the work it starts. */
+  onEnd?(how: ToastEnd): Promise<unknown> | undefined;
 }
 
-export const toastStore = createStore<Toast[]>([]);
+// Toasts name the user's tasks, so they go when the user is forgotten (without their endings).
+export const toastStore = createUserStore<Toast[]>([]);
 let nextId = 1;
 
 /** Shows a toast; returns its id. Errors stay longer than confirmations. */
@@ -26,15 +27,18 @@ export function showToast(
   return id;
 }
 
-/** Removes a toast and tells its owner how it ended. */
-export function endToast(id: number, how: ToastEnd): void {
+/** Removes a toast and tells its owner how it ended; returns the work its ending started, if any. */
+export function endToast(id: number, how: ToastEnd): Promise<unknown> | undefined {
   const toast = toastStore.get().find((t) => t.id === id);
   if (!toast) return;
   toastStore.set((toasts) => toasts.filter((t) => t.id !== id));
-  toast.onEnd?.(how);
+  return toast.onEnd?.(how);
 }
 
-/** Ends every toast as if it timed out (on page hide, so pending work is finished). */
-export function endAllToasts(): void {
-  for (const toast of toastStore.get()) endToast(toast.id, "timeout");
+/**
+ * Ends every toast as if it timed out, so that the work they were waiting for is done (on page
+ * hide, and before signing out); resolves when that work has settled.
+ */
+export async function endAllToasts(): Promise<void> {
+  await Promise.allSettled(toastStore.get().map((toast) => endToast(toast.id, "timeout")));
 }

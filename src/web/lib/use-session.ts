@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from "react";
 import type { User } from "../../shared/auth.schemas.js";
 import { session } from "./api.js";
+import { onForgetUser } from "./forget-user.js";
 import type { SessionSnapshot } from "./session.js";
 
 /** The session's state: loading, unreachable, signed out (and why) or signed in (and who). */
@@ -9,6 +10,9 @@ export function useSession(): SessionSnapshot {
 }
 
 let lastUser: User | null = null;
+onForgetUser(() => {
+  lastUser = null;
+});
 
 /**
  * The signed-in user, for pages behind RequireSession. While a sign-out is being rendered away it

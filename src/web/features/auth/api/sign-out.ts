@@ -2,10 +2,25 @@ import { useMutation } from "@tanstack/react-query";
 import { paths } from "../../../config/paths.js";
 import { session } from "../../../lib/api.js";
 import { navigate } from "../../../lib/router.js";
+import { endAllToasts } from "../../../lib/toasts.js";
 
-/** `POST /api/auth/signout` through the cookie; every open tab of the app signs out with it. */
-export function signOut(): Promise<void> {
-  return session.signOut();
+/** How long signing out waits for the deletes the user made just before. */
+export const FINISH_DELETES_MS = 3000;
+
+/**
+ * `POST /api/auth/signout` through the cookie; every open tab of the app signs out with it, and
+ * each forgets the user (forgetUser). A delete whose undo toast is still open is sent first, while
+ * the session can still send it, as closing the tab would; signing out waits for it a moment only,
+ * since a person leaving a shared computer must not be kept signed in by a slow network.
+ */
+export async function signOut(): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const patience = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, FINISH_DELETES_MS);
+  });
+  await Promise.race([endAllToasts(), patience]);
+  clearTimeout(timer);
+  await session.signOut();
 }
 
 export function useSignOut() {

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import { type Task, type taskInputSchema, taskSchema } from "../../../../shared/task.schemas.js";
 import { api } from "../../../lib/api.js";
+import { forgottenSinceNow } from "../../../lib/forget-user.js";
 import { clearNetworkFailure } from "../../../lib/network-problems.js";
 import { useCurrentUser } from "../../../lib/use-session.js";
 import { quoteTitle, reportTaskFailure } from "../lib/report-task-failure.js";
@@ -50,6 +51,7 @@ export const isPlaceholder = (task: Task) => task.id.startsWith("pending-");
 export function useCreateTask() {
   const client = useQueryClient();
   const user = useCurrentUser();
+  const forgotten = forgottenSinceNow();
   const mutation = useMutation({
     mutationKey: taskMutationKey,
     mutationFn: (body: TaskCreateInput) => createTask(user.id, body),
@@ -65,6 +67,8 @@ export function useCreateTask() {
       if (context) updateCachedTask(client, user.id, context.placeholder.id, () => task);
     },
     onError(error, body, context) {
+      // Once the user is forgotten, a late refusal must not bring their title back into the input.
+      if (forgotten()) return;
       if (context) {
         restoreTasks(client, context.snapshot);
         removeCachedTask(client, user.id, context.placeholder.id);

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Task } from "../../../../shared/task.schemas.js";
 import { api } from "../../../lib/api.js";
+import { forgottenSinceNow } from "../../../lib/forget-user.js";
 import { clearNetworkFailure } from "../../../lib/network-problems.js";
 import { showToast } from "../../../lib/toasts.js";
 import { useCurrentUser } from "../../../lib/use-session.js";
@@ -23,6 +24,7 @@ export const UNDO_WINDOW_MS = 6000;
 export function useDeleteTask(): (task: Task) => void {
   const client = useQueryClient();
   const user = useCurrentUser();
+  const forgotten = forgottenSinceNow();
   const mutation = useMutation({
     mutationKey: taskMutationKey,
     mutationFn: (task: Task) => deleteTask(user.id, task.id),
@@ -33,6 +35,8 @@ export function useDeleteTask(): (task: Task) => void {
       unhideTask(task.id);
     },
     onError(error, task) {
+      // A delete the ended session could not send: the task stays, and the next user hears nothing of it.
+      if (forgotten()) return;
       unhideTask(task.id);
       reportTaskFailure({
         error,
@@ -53,9 +57,8 @@ export function useDeleteTask(): (task: Task) => void {
       message: `Deleted ${quoteTitle(task.title)}.`,
       durationMs: UNDO_WINDOW_MS,
       action: { label: "Undo", onAction: () => unhideTask(task.id) },
-      onEnd: (how) => {
-        if (how !== "action") mutation.mutate(task);
-      },
+      // Returned so that signing out can wait for it; onError has already told the user of a failure.
+      onEnd: (how) => (how === "action" ? undefined : mutation.mutateAsync(task).catch(() => {})),
     });
   };
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type Task, taskSchema } from "../../../../shared/task.schemas.js";
 import { api } from "../../../lib/api.js";
+import { forgottenSinceNow } from "../../../lib/forget-user.js";
 import { clearNetworkFailure } from "../../../lib/network-problems.js";
 import { useCurrentUser } from "../../../lib/use-session.js";
 import { quoteTitle, reportTaskFailure } from "../lib/report-task-failure.js";
@@ -28,6 +29,7 @@ export function setTaskCompleted(userId: string, id: string, completed: boolean)
 export function useSetTaskCompleted() {
   const client = useQueryClient();
   const user = useCurrentUser();
+  const forgotten = forgottenSinceNow();
   const mutation = useMutation({
     mutationKey: taskMutationKey,
     mutationFn: ({ task, completed }: { task: Task; completed: boolean }) =>
@@ -43,6 +45,8 @@ export function useSetTaskCompleted() {
       updateCachedTask(client, user.id, task.id, () => saved);
     },
     onError(error, { task, completed }, context) {
+      // Once the user is forgotten, a late refusal must not restore their tasks or name one.
+      if (forgotten()) return;
       if (context) restoreTasks(client, context.snapshot);
       reportTaskFailure({
         error,

@@ -5,13 +5,15 @@ import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Task } from "../../../../shared/task.schemas.js";
 import { ApiError, NetworkError } from "../../../lib/api-error.js";
+import { forgetUser } from "../../../lib/forget-user.js";
 import { networkProblems, retryNetworkFailures } from "../../../lib/network-problems.js";
 import { endToast, toastStore } from "../../../lib/toasts.js";
 import { user } from "../../../test/fake-server.js";
 import { pendingDeletes } from "../lib/pending-deletes.js";
-import { editDraft, editingTaskId } from "../lib/task-drafts.js";
+import { editDraft, editingTaskId, newTaskDraft } from "../lib/task-drafts.js";
 import { defaultFilters } from "../lib/task-filters.js";
 import type { TaskCount } from "./count-tasks.js";
+import { useCreateTask } from "./create-task.js";
 import { useDeleteTask } from "./delete-task.js";
 import type { TaskPages } from "./list-tasks.js";
 import { useSetTaskCompleted } from "./set-task-completed.js";
@@ -77,6 +79,7 @@ beforeEach(() => {
   pendingDeletes.set(new Map());
   editDraft.set(null);
   editingTaskId.set(null);
+  newTaskDraft.set("");
 });
 afterEach(() => vi.useRealTimers());
 
@@ -189,5 +192,113 @@ describe("deleting with undo", () => {
     act(() => retryNetworkFailures());
     await waitFor(() => expect(shown()).toEqual([]));
     expect(count("pending")).toBe(0);
+  });
+});
+
+describe("forgetting the user at the end of the session", () => {
+  it("drops the drafts, the open editor and the hidden deletes, and sends none of the deletes", async () => {
+    const { result } = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => result.current(milk));
+    newTaskDraft.set("Call the lawyer");
+    editingTaskId.set("t1");
+    editDraft.set({ taskId: "t1", patch: { title: "Buy oat milk" }, errors: {} });
+
+    act(() => forgetUser(client));
+
+    expect(newTaskDraft.get()).toBe("");
+    expect(editingTaskId.get()).toBeNull();
+    expect(editDraft.get()).toBeNull();
+    expect(pendingDeletes.get().size).toBe(0);
+    expect(toastStore.get()).toEqual([]);
+    expect(shown()).toEqual([]);
+    // The session that could have sent the delete is over: the task stays on the server.
+    await new Promise((r) => setTimeout(r, 10));
+    expect(request).not.toHaveBeenCalled();
+  });
+
+  it("ignores a refused new task that is answered after the user was forgotten", async () => {
+    let refuse: (e: unknown) => void = () => {};
+    request.mockImplementation(() => new Promise((_, reject) => (refuse = reject)));
+    const { result } = renderHook(() => useCreateTask(), { wrapper });
+    act(() => result.current.mutate({ title: "Call the lawyer" }));
+    await waitFor(() => expect(request).toHaveBeenCalled());
+
+    act(() => forgetUser(client));
+    await act(async () => refuse(new NetworkError("offline")));
+
+    // Its title does not come back into the next person's input, nor in a toast or the banner.
+    await new Promise((r) => setTimeout(r, 10));
+    expect(newTaskDraft.get()).toBe("");
+    expect(toastStore.get()).toEqual([]);
+    expect(networkProblems.get()).toEqual([]);
+  });
+
+  it("ignores a refused edit answered after the user was forgotten: no rollback into the cache, no Edit again", async () => {
+    let refuse: (e: unknown) => void = () => {};
+    request.mockImplementation(() => new Promise((_, reject) => (refuse = reject)));
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task: milk, patch: { title: "Call the lawyer" } }));
+    await waitFor(() => expect(request).toHaveBeenCalled());
+
+    act(() => forgetUser(client));
+    await act(async () => refuse(refused("title", "must be 1 to 200 characters")));
+
+    await new Promise((r) => setTimeout(r, 10));
+    expect(client.getQueryCache().getAll()).toEqual([]);
+    expect(toastStore.get()).toEqual([]);
+    expect(editDraft.get()).toBeNull();
+  });
+
+  it("ignores a refused completion answered after the user was forgotten", async () => {
+    let refuse: (e: unknown) => void = () => {};
+    request.mockImplementation(() => new Promise((_, reject) => (refuse = reject)));
+    const { result } = renderHook(() => useSetTaskCompleted(), { wrapper });
+    act(() => result.current.mutate({ task: milk, completed: true }));
+    await waitFor(() => expect(request).toHaveBeenCalled());
+
+    act(() => forgetUser(client));
+    await act(async () => refuse(new NetworkError("offline")));
+
+    await new Promise((r) => setTimeout(r, 10));
+    expect(client.getQueryCache().getAll()).toEqual([]);
+    expect(toastStore.get()).toEqual([]);
+    expect(networkProblems.get()).toEqual([]);
+  });
+
+  it("ignores a failed delete answered after the user was forgotten", async () => {
+    let refuse: (e: unknown) => void = () => {};
+    request.mockImplementation(() => new Promise((_, reject) => (refuse = reject)));
+    const { result } = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => result.current(milk));
+    const toast = toastStore.get()[0];
+    act(() => {
+      if (toast) endToast(toast.id, "timeout");
+    });
+    await waitFor(() => expect(request).toHaveBeenCalled());
+
+    act(() => forgetUser(client));
+    await act(async () => refuse(new NetworkError("offline")));
+
+    await new Promise((r) => setTimeout(r, 10));
+    expect(toastStore.get()).toEqual([]);
+    expect(networkProblems.get()).toEqual([]);
+    expect(pendingDeletes.get().size).toBe(0);
+  });
+
+  it("hands a delete's settling to whoever ends its toast, so signing out can wait for it", async () => {
+    request.mockResolvedValueOnce(undefined);
+    const { result } = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => result.current(milk));
+    const toast = toastStore.get()[0];
+    let ending: Promise<unknown> | undefined;
+    act(() => {
+      if (toast) ending = endToast(toast.id, "timeout");
+    });
+    await act(async () => {
+      await ending;
+    });
+    expect(request).toHaveBeenCalledWith(`/api/${user.id}/tasks/t1`, expect.objectContaining({ method: "DELETE" }));
+    expect(shown()).toEqual([]);
+    expect(pendingDeletes.get().size).toBe(0);
   });
 });

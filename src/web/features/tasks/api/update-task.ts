@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import { type Task, taskPatchSchema, taskSchema } from "../../../../shared/task.schemas.js";
 import { api } from "../../../lib/api.js";
+import { forgottenSinceNow } from "../../../lib/forget-user.js";
 import { clearNetworkFailure } from "../../../lib/network-problems.js";
 import { useCurrentUser } from "../../../lib/use-session.js";
 import { quoteTitle, reportTaskFailure } from "../lib/report-task-failure.js";
@@ -49,6 +50,7 @@ export function applyPatch(task: Task, patch: TaskPatchInput, now = new Date()):
 export function useUpdateTask() {
   const client = useQueryClient();
   const user = useCurrentUser();
+  const forgotten = forgottenSinceNow();
   const mutation = useMutation({
     mutationKey: taskMutationKey,
     scope: { id: "task-edits" },
@@ -65,6 +67,8 @@ export function useUpdateTask() {
       updateCachedTask(client, user.id, task.id, () => saved);
     },
     onError(error, { task, patch }, context) {
+      // Once the user is forgotten, a late refusal must not restore their tasks or offer their edit.
+      if (forgotten()) return;
       if (context) restoreTasks(client, context.snapshot);
       reportTaskFailure({
         error,

@@ -1,12 +1,13 @@
 import type { Task } from "../../../../shared/task.schemas.js";
-import { createStore } from "../../../lib/create-store.js";
+import { createUserStore } from "../../../lib/forget-user.js";
 
 /**
  * Tasks the user deleted whose undo toast is still up: hidden from every list at once, deleted
  * on the server only when the toast goes away, so Undo loses nothing (not even the id or the
- * creation date).
+ * creation date). Signing out here sends them first; a session ended elsewhere cannot, and the
+ * tasks stay (src/web/README.md, "Forgetting the user").
  */
-export const pendingDeletes = createStore<ReadonlyMap<string, Task>>(new Map());
+export const pendingDeletes = createUserStore<ReadonlyMap<string, Task>>(new Map());
 
 export function hideTask(task: Task): void {
   pendingDeletes.set((hidden) => new Map(hidden).set(task.id, task));

@@ -1,16 +1,17 @@
-import { createStore } from "../../../lib/create-store.js";
+import { createUserStore } from "../../../lib/forget-user.js";
 import type { FieldErrors } from "../../../lib/form-errors.js";
 import type { TaskPatchInput } from "../api/update-task.js";
 import type { TaskFormField } from "./task-form.js";
 
 /**
  * Text the user typed that the server has not accepted yet. It lives outside the components so
- * that a failed save, a trip to the sign-in page or a closed dialog never loses it.
+ * that a failed save or a closed dialog never loses it; the end of the session does (user stores),
+ * so the next person to sign in on this tab never sees it.
  */
-export const newTaskDraft = createStore("");
+export const newTaskDraft = createUserStore("");
 
 /** An edit that failed to save, reopened in the dialog on "Edit again". */
-export const editDraft = createStore<{
+export const editDraft = createUserStore<{
   taskId: string;
   patch: TaskPatchInput;
   /** The server's reasons, shown beside the fields they name. */
@@ -18,4 +19,4 @@ export const editDraft = createStore<{
 } | null>(null);
 
 /** The task whose edit dialog is open. */
-export const editingTaskId = createStore<string | null>(null);
+export const editingTaskId = createUserStore<string | null>(null);
