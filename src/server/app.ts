@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   addOpsRoutes(app, database);
   addAuthRoutes(app, { config, service: auth.service, tokens: auth.tokens, revocations: auth.revocations });
   addTaskRoutes(app, {
-    repository: new TaskRepository(database.db),
+    repository: new TaskRepository(database.db, { maxTasksPerUser: config.maxTasksPerUser }),
     tokens: auth.tokens,
     revocations: auth.revocations,
   });

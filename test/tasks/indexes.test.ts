@@ -46,7 +46,7 @@ beforeAll(async () => {
   if (process.env.PRINT_PLANS) {
     console.log(`${size.rows} tasks inserted and analyzed in ${Math.round(performance.now() - started)} ms`);
   }
-  mine = new TaskRepository(db).forUser("bulk-0");
+  mine = new TaskRepository(db, { maxTasksPerUser: t.config.maxTasksPerUser }).forUser("bulk-0");
 }, 180_000);
 afterAll(() => t.close());
 

@@ -3,9 +3,8 @@ import { and, arrayContains, asc, desc, eq, fillPlaceholders, gt, inArray, lt, t
 import type { PgColumn, PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { ListQuery, Priority, Task, TaskInput, TaskPatch } from "../../shared/task.schemas.js";
 import { priorities } from "../../shared/task.schemas.js";
-import { unauthorized } from "../auth/require-user.js";
 import { type BuiltStatement, type Database, selectRows } from "../db/client.js";
-import { tasks } from "../db/schema/index.js";
+import { tasks, users } from "../db/schema/index.js";
 import { type Cursor, decodeCursor, encodeCursor } from "./task-cursor.js";
 
 /**
@@ -222,47 +221,101 @@ function orderOf(query: ListQuery): SQL[] {
 }
 
 /**
+ * A parameter of the insert's select, named and cast as its column (a select's output has no
+ * target column to take a type from), and encoded as the column encodes it unless told not to.
+ */
+function valueFor(column: PgColumn, placeholder: string, encode = true): SQL.Aliased {
+  const value = encode ? sql.param(sql.placeholder(placeholder), column) : sql.placeholder(placeholder);
+  return sql`${value}::${sql.raw(column.getSQLType())}`.as(column.name);
+}
+
+/**
  * Creating a task is one statement of a fixed shape, so it is built once (and, on PostgreSQL,
  * prepared once per connection) rather than on every request (docs/benchmarks.md).
+ *
+ * The quota is part of it: the task's row is selected from its owner's row, locked, and only
+ * while the owner holds fewer than `maxTasks` (users.task_count, kept by a trigger on tasks). Two
+ * creates of one user queue on that lock; in READ COMMITTED, the one that waited re-checks the
+ * count of the row the other committed, so a burst cannot overshoot the quota. The lock is
+ * `no key update`, the one the trigger's UPDATE takes anyway: it does not block the key-share
+ * locks that inserts referencing the user (sessions, other tables) take.
  */
 function prepareInsert(db: Database) {
+  const owner = and(eq(users.id, sql.placeholder("userId")), lt(users.taskCount, sql.placeholder("maxTasks")));
   return db
     .insert(tasks)
-    .values({
-      id: sql.placeholder("id"),
-      userId: sql.placeholder("userId"),
-      title: sql.placeholder("title"),
-      description: sql.placeholder("description"),
-      completed: sql.placeholder("completed"),
-      priority: sql.placeholder("priority"),
-      // ISO text or null: Drizzle's encoder for a time placeholder would call toISOString() on null.
-      dueAt: sql`${sql.placeholder("dueAt")}`,
-      tags: sql.placeholder("tags"),
-      createdAt: sql.placeholder("now"),
-      updatedAt: sql.placeholder("now"),
-      completedAt: sql`${sql.placeholder("completedAt")}`,
-    })
+    .select((qb) =>
+      qb
+        // Every column, in the table's order; a select has no DEFAULT, so version says its 1.
+        .select({
+          id: valueFor(tasks.id, "id"),
+          userId: users.id,
+          title: valueFor(tasks.title, "title"),
+          description: valueFor(tasks.description, "description"),
+          completed: valueFor(tasks.completed, "completed"),
+          priority: valueFor(tasks.priority, "priority"),
+          // ISO text or null: Drizzle's encoder for a time would call toISOString() on null.
+          dueAt: valueFor(tasks.dueAt, "dueAt", false),
+          tags: valueFor(tasks.tags, "tags"),
+          createdAt: valueFor(tasks.createdAt, "now"),
+          updatedAt: valueFor(tasks.updatedAt, "now"),
+          completedAt: valueFor(tasks.completedAt, "completedAt", false),
+          version: sql<number>`1`.as(tasks.version.name),
+        })
+        .from(users)
+        .where(owner)
+        .for("no key update"),
+    )
     .returning(taskColumns)
     .prepare("tasks_insert");
 }
 
-type PreparedInsert = ReturnType<typeof prepareInsert>;
+/** The owner's row, read only when a create inserted nothing, to say why. */
+function prepareOwnerLookup(db: Database) {
+  return db
+    .select({ taskCount: users.taskCount })
+    .from(users)
+    .where(eq(users.id, sql.placeholder("userId")))
+    .prepare("tasks_insert_owner");
+}
+
+/** The statements of a create, and the quota they enforce. */
+interface CreateStatements {
+  insert: ReturnType<typeof prepareInsert>;
+  ownerLookup: ReturnType<typeof prepareOwnerLookup>;
+  maxTasks: number;
+}
+
+/** Why a create wrote nothing, or the task it wrote. */
+export type CreateOutcome = { task: StoredTask } | { quotaExceeded: { limit: number } } | { ownerGone: true };
+
+export interface TaskRepositoryOptions {
+  /** How many tasks one user may hold (MAX_TASKS_PER_USER). */
+  maxTasksPerUser: number;
+}
 
 /**
  * The only module that reads or writes tasks. Every query it runs is scoped to the one user it
  * was opened for: `forUser(userId)` is the sole way in, so a handler cannot forget the owner.
  */
 export class TaskRepository {
-  private readonly insert: PreparedInsert;
+  private readonly creating: CreateStatements;
   private readonly listStatements: ListStatements;
 
-  constructor(private readonly db: Database) {
-    this.insert = prepareInsert(db);
+  constructor(
+    private readonly db: Database,
+    options: TaskRepositoryOptions,
+  ) {
+    this.creating = {
+      insert: prepareInsert(db),
+      ownerLookup: prepareOwnerLookup(db),
+      maxTasks: options.maxTasksPerUser,
+    };
     this.listStatements = new ListStatements(db);
   }
 
   forUser(userId: string): UserTasks {
-    return new UserTasks(this.db, userId, this.insert, this.listStatements);
+    return new UserTasks(this.db, userId, this.creating, this.listStatements);
   }
 }
 
@@ -311,7 +364,7 @@ export class UserTasks {
   constructor(
     private readonly db: Database,
     readonly userId: string,
-    private readonly insert: PreparedInsert,
+    private readonly creating: CreateStatements,
     private readonly listStatements: ListStatements,
   ) {
     this.owned = eq(tasks.userId, userId);
@@ -349,28 +402,30 @@ export class UserTasks {
     return row ? toTask(row) : undefined;
   }
 
-  async create(input: TaskInput): Promise<StoredTask> {
+  /**
+   * Inserts the task unless this user already holds the quota's worth, in one statement (see
+   * prepareInsert). Only when it inserts nothing is the owner looked up, to tell a full quota
+   * from an account deleted after its access token was issued.
+   */
+  async create(input: TaskInput): Promise<CreateOutcome> {
     const now = new Date();
-    const [row] = await this.insert
-      .execute({
-        id: randomUUID(),
-        userId: this.userId,
-        title: input.title,
-        description: input.description,
-        completed: input.completed,
-        priority: rank(input.priority),
-        dueAt: input.dueAt?.toISOString() ?? null,
-        tags: input.tags,
-        now,
-        completedAt: input.completed ? now.toISOString() : null,
-      })
-      .catch((error: unknown) => {
-        // The user was deleted after the access token was issued and before its revocation
-        // reached this process: the token's account is gone, which is a 401, not a crash.
-        throw isForeignKeyViolation(error) ? accountGone() : error;
-      });
-    if (!row) throw new Error("insert returned no row");
-    return toTask(row);
+    const { insert, ownerLookup, maxTasks } = this.creating;
+    const [row] = await insert.execute({
+      id: randomUUID(),
+      userId: this.userId,
+      maxTasks,
+      title: input.title,
+      description: input.description,
+      completed: input.completed,
+      priority: rank(input.priority),
+      dueAt: input.dueAt?.toISOString() ?? null,
+      tags: input.tags,
+      now,
+      completedAt: input.completed ? now.toISOString() : null,
+    });
+    if (row) return { task: toTask(row) };
+    const [owner] = await ownerLookup.execute({ userId: this.userId });
+    return owner ? { quotaExceeded: { limit: maxTasks } } : { ownerGone: true };
   }
 
   /** PUT: every field replaced; omitted ones were defaulted by the schema. */
@@ -453,14 +508,4 @@ function completion(completed: boolean, now: Date) {
     completed,
     completedAt: completed ? sql`coalesce(${tasks.completedAt}, ${now.toISOString()}::timestamptz)` : null,
   };
-}
-
-/** PostgreSQL's foreign_key_violation, as node-postgres and PGlite report it (under Drizzle's wrapper). */
-function isForeignKeyViolation(error: unknown): boolean {
-  const codeOf = (e: unknown) => (e as { code?: unknown } | undefined)?.code;
-  return codeOf(error) === "23503" || codeOf((error as { cause?: unknown } | undefined)?.cause) === "23503";
-}
-
-function accountGone() {
-  return unauthorized(true, "The account of this access token no longer exists.");
 }

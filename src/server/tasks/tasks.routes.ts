@@ -9,14 +9,15 @@ import {
   taskSchema,
 } from "../../shared/task.schemas.js";
 import type { AccessTokens } from "../auth/access-tokens.js";
-import { requireUser } from "../auth/require-user.js";
+import { requireUser, unauthorized } from "../auth/require-user.js";
 import type { RevocationList } from "../auth/revocations.js";
 import type { AppEnv } from "../http/app-env.js";
+import { ApiError } from "../http/problem.js";
 import { addRoute, jsonContent, problemResponse } from "../http/routes.js";
 import { parseWith, readJson } from "../http/validation.js";
 import { etagOf, noneMatch, preconditionOf, staleTask, taskNotFound } from "./etag.js";
 import { requireOwner, type TasksEnv } from "./require-owner.js";
-import type { StoredTask, TaskRepository, WriteOutcome } from "./tasks.repository.js";
+import type { CreateOutcome, StoredTask, TaskRepository, WriteOutcome } from "./tasks.repository.js";
 
 const security = [{ bearerAuth: [] }];
 const userParams = z.object({ userId: z.string().describe("Your user id: the access token's `sub`") });
@@ -78,7 +79,10 @@ export const createTaskRoute = createRoute({
         Location: { schema: { type: "string" as const }, description: "The new task's URL" },
       },
     },
-    ...guarded,
+    401: guarded[401],
+    403: problemResponse(
+      "forbidden: the path's user is not the token's user; quota_exceeded: the account already holds MAX_TASKS_PER_USER tasks",
+    ),
     ...withBody,
   },
 });
@@ -147,6 +151,18 @@ function sendTask(c: Context, stored: StoredTask, status: 200 | 201 = 200): Resp
   return c.json(stored.task, status);
 }
 
+/** The created task, or the error that says why none was created. */
+function createdTask(outcome: CreateOutcome): StoredTask {
+  if ("task" in outcome) return outcome.task;
+  if ("quotaExceeded" in outcome) {
+    const { limit } = outcome.quotaExceeded;
+    throw new ApiError(403, "quota_exceeded", `An account holds at most ${limit} tasks: delete some to add more.`);
+  }
+  // The account was deleted after the access token was issued and before its revocation reached
+  // this process: the token's account is gone, which is a 401.
+  throw unauthorized(true, "The account of this access token no longer exists.");
+}
+
 function sendOutcome(c: Context, outcome: WriteOutcome): Response {
   if ("task" in outcome) return sendTask(c, outcome.task);
   throw "stale" in outcome ? staleTask() : taskNotFound();
@@ -173,7 +189,7 @@ export function addTaskRoutes(app: OpenAPIHono<AppEnv>, deps: TaskRouteDeps): vo
 
   addRoute<TasksEnv>(app, createTaskRoute, async (c) => {
     const input = await readJson(c, taskInputSchema);
-    const stored = await tasksOf(c).create(input);
+    const stored = createdTask(await tasksOf(c).create(input));
     c.header("Location", `/api/${encodeURIComponent(tasksOf(c).userId)}/tasks/${stored.task.id}`);
     return sendTask(c, stored, 201);
   });
