@@ -192,6 +192,11 @@ export class AccessTokens {
       .sort()
       .join(" ");
     if (ids === this.loadedIds) return;
+    if (this.reload) {
+      // A reload already running may have read the table before `ids`: compare again next time.
+      await this.reload;
+      return;
+    }
     await this.reloadKeys();
     this.loadedIds = ids;
   }
