@@ -15,8 +15,9 @@ import { progress } from "./progress.js";
 import { round2 } from "./report.js";
 import { type MeasuredLoad, ServerProbe } from "./server-probe.js";
 import { sleep, startServer } from "./server-process.js";
+import { type OwnerUnderStorm, ownerUnderStorm } from "./signin-storm.js";
 
-export const scenarioNames = ["health", "list", "create", "signin", "storm", "coldstart"] as const;
+export const scenarioNames = ["health", "list", "create", "signin", "storm", "ownerstorm", "coldstart"] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 const COLD_STARTS = 3;
@@ -42,6 +43,8 @@ export interface ServerMeasurements {
   create?: Measured;
   signin?: Measured;
   storm?: { list: Measured; signins: LoadResult };
+  /** One owner signing in once a second while 2,000 strangers storm the sign-in. */
+  ownerStorm?: OwnerUnderStorm;
   /** Each scenario's ceiling, measured just before and just after it (the better of the two). */
   ceilings: Ceilings;
   peakRssMiB: number;
@@ -52,7 +55,8 @@ export interface ServerMeasurements {
 /** Starts the server, runs the chosen scenarios against it, then measures its cold start. */
 export async function measureServer(run: ScenarioRun): Promise<ServerMeasurements> {
   const { database, timing, only } = run;
-  const env = { ...database.serverEnv, AUTH_SECRET: run.authSecret };
+  // The owner storm's strangers come from many addresses, named in X-Forwarded-For.
+  const env = { ...database.serverEnv, AUTH_SECRET: run.authSecret, TRUST_PROXY: "x-forwarded-for" };
   const nodeArgs = run.profile ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const server = await startServer({ env, nodeArgs, entry: run.entry });
   progress(`server ready in ${ms(server.readyAfterMs)} (pid ${server.pid}), RSS ${server.rssMiB().toFixed(0)} MiB`);
@@ -114,6 +118,13 @@ export async function measureServer(run: ScenarioRun): Promise<ServerMeasurement
       const signins = await storm.stop();
       progress(`storm: ${signins.rps.toFixed(0)} sign-ins/s beside the list`);
       measured.storm = { list, signins };
+    }
+    if (only.has("ownerstorm")) {
+      const result = await ownerUnderStorm(server.url, Math.max(10, timing.seconds));
+      progress(
+        `owner storm: owner p99 ${result.alone.p99} ms alone, ${result.storm.p99} ms in the storm; strangers ${JSON.stringify(result.strangers)}`,
+      );
+      measured.ownerStorm = result;
     }
   } finally {
     measured.peakRssMiB = server.peakRssMiB();

@@ -136,9 +136,8 @@ export class AuthService {
       }
       // The owner got in: strangers' failures against the account (or this device) are
       // forgotten, and this attempt is given back to the address.
-      const [own, address] = limits;
-      if (own) await throttle.clear(own);
-      if (address) await throttle.giveBack(address);
+      const [own, ...others] = limits;
+      await throttle.settle({ reset: own ? [own] : [], giveBack: others });
       return this.startSession(toUser(result.user), result.token);
     });
   }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, gt, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { rateLimits } from "../db/schema/index.js";
 import { ApiError } from "../http/problem.js";
@@ -13,7 +13,9 @@ export interface Limit {
   windowSeconds: number;
 }
 
-function keyOf(limit: Pick<Limit, "name" | "subject">): string {
+type Subject = Pick<Limit, "name" | "subject">;
+
+function keyOf(limit: Subject): string {
   return `${limit.name}:${createHash("sha256").update(limit.subject).digest("base64url").slice(0, 32)}`;
 }
 
@@ -41,17 +43,20 @@ export class Throttle {
     if (retryAfter > 0) throw rateLimited(retryAfter);
   }
 
-  /** Takes one counted attempt back (a sign-in that succeeded), never below zero. */
-  async giveBack(limit: Pick<Limit, "name" | "subject">): Promise<void> {
+  /**
+   * After a success, in one statement: the counters in `reset` start again from zero (the owner
+   * got in: strangers' failures are forgotten) and those in `giveBack` lose the attempt that was
+   * counted for this success, never going below zero.
+   */
+  async settle({ reset = [], giveBack = [] }: { reset?: Subject[]; giveBack?: Subject[] }): Promise<void> {
+    const resetKeys = reset.map(keyOf);
+    const keys = [...resetKeys, ...giveBack.map(keyOf)];
+    if (keys.length === 0) return;
+    const toZero = resetKeys.length > 0 ? inArray(rateLimits.key, resetKeys) : sql`false`;
     await this.db
       .update(rateLimits)
-      .set({ count: sql`${rateLimits.count} - 1` })
-      .where(and(eq(rateLimits.key, keyOf(limit)), gt(rateLimits.count, 0)));
-  }
-
-  /** Forgets every attempt counted against a limit (the account's owner signed in). */
-  async clear(limit: Pick<Limit, "name" | "subject">): Promise<void> {
-    await this.db.delete(rateLimits).where(eq(rateLimits.key, keyOf(limit)));
+      .set({ count: sql`case when ${toZero} then 0 else ${rateLimits.count} - 1 end` })
+      .where(and(inArray(rateLimits.key, keys), gt(rateLimits.count, 0)));
   }
 
   // One upsert for all the limits: a window that has ended restarts at 1, otherwise the count
