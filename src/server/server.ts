@@ -7,6 +7,7 @@ import type { Config } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { applyMigrations, requireMigrated } from "./db/migration-step.js";
 import type { Logger } from "./logger.js";
+import { Housekeeping } from "./ops/housekeeping.js";
 
 export interface RunningServer {
   url: string;
@@ -20,6 +21,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export interface ServerHooks {
   /** The embedded database stopped on its own (its thread crashed): nothing can be served. */
   onDatabaseLost?: (error: Error) => void;
+  /** Average time between purges of expired rows (ops/housekeeping.ts); tests shorten it. */
+  housekeepingIntervalMs?: number;
 }
 
 /** Opens the database, migrates it (or checks it is migrated), and serves the app. Used by main.ts and by tests. */
@@ -39,6 +42,13 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
       s.once("error", reject);
     });
     const { port } = server.address() as AddressInfo;
+    const housekeeping = new Housekeeping({
+      db: database.db,
+      logger,
+      revocationRetentionSeconds: auth.revocations.rememberSeconds,
+      intervalMs: hooks.housekeepingIntervalMs,
+    });
+    housekeeping.start();
     return {
       url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
       port,
@@ -48,6 +58,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
         const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         await closed;
         clearTimeout(force);
+        await housekeeping.stop();
         auth.stop();
         await database.close();
       },

@@ -1,4 +1,4 @@
-import { and, gt, lt, or, sql } from "drizzle-orm";
+import { and, gt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { sessionRevocations } from "../db/schema/index.js";
 import type { Logger } from "../logger.js";
@@ -21,8 +21,11 @@ export class RevocationList {
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
-    /** How long a revocation must be remembered: the access-token lifetime plus clock skew. */
-    private readonly rememberSeconds: number,
+    /**
+     * How long a revocation must be remembered: the access-token lifetime plus clock skew. The
+     * housekeeping purge keeps each row at least this long (src/server/ops/housekeeping.ts).
+     */
+    readonly rememberSeconds: number,
   ) {}
 
   isRevoked(sessionId: string): boolean {
@@ -49,7 +52,10 @@ export class RevocationList {
     return this.polling;
   }
 
-  /** Polls every `intervalMs` for revocations written by others, and prunes old rows. */
+  /**
+   * Polls every `intervalMs` for revocations written by others, and forgets expired ones. The
+   * table's old rows are purged by the housekeeping job, not here.
+   */
   start(intervalMs: number | undefined): void {
     let ticks = 0;
     const period = intervalMs ?? 60_000;
@@ -58,7 +64,7 @@ export class RevocationList {
       const work = intervalMs ? this.sync() : Promise.resolve();
       const pruneEvery = Math.max(1, Math.round(60_000 / period));
       work
-        .then(() => (ticks % pruneEvery === 0 ? this.prune() : undefined))
+        .then(() => (ticks % pruneEvery === 0 ? this.forgetExpired() : undefined))
         .catch((error: unknown) => this.logger.warn({ err: errorMessage(error) }, "revocation poll failed"));
     }, period);
     this.timer.unref();
@@ -95,12 +101,7 @@ export class RevocationList {
     }
   }
 
-  private async prune(): Promise<void> {
-    await this.db
-      .delete(sessionRevocations)
-      .where(
-        and(lt(sessionRevocations.expiresAt, sql`now()`), lt(sessionRevocations.revokedAt, this.rememberedSince())),
-      );
+  private forgetExpired(): void {
     const now = Date.now();
     for (const [id, until] of this.revoked) if (until < now) this.revoked.delete(id);
   }

@@ -1,0 +1,155 @@
+import { and, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { Database } from "../db/client.js";
+import { rateLimits, sessionRevocations, sessions, verifications } from "../db/schema/index.js";
+import type { Logger } from "../logger.js";
+
+/** Rows deleted per table per run at most: a run's statements stay short, whatever the backlog. */
+export const PURGE_BATCH_SIZE = 1000;
+/** How often each process purges, on average. */
+export const HOUSEKEEPING_INTERVAL_MS = 5 * 60_000;
+
+/** What one purge deleted, per table. */
+export interface PurgeCounts {
+  sessions: number;
+  verifications: number;
+  rateLimits: number;
+  sessionRevocations: number;
+}
+
+export interface HousekeepingOptions {
+  db: Database;
+  logger: Logger;
+  /**
+   * How long a revocation is kept after it was made: the access-token lifetime plus clock skew,
+   * as RevocationList remembers it (`rememberSeconds`), so that no process forgets a revocation
+   * while a token it revoked could still verify.
+   */
+  revocationRetentionSeconds: number;
+  /** Average time between runs; each wait is jittered by ±25%. */
+  intervalMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Deletes what has expired: sessions past their expiry (a trigger records each as revoked, and
+ * their retired refresh tokens go with them), verification rows, throttle windows that ended,
+ * and revocations no access token can need any more. The one place these rows are purged.
+ *
+ * Every process of a deployment runs it. Each statement deletes at most `batchSize` rows that it
+ * locks with SKIP LOCKED, so two processes purging at once split the rows between them instead of
+ * waiting on each other or deleting a row twice; a backlog larger than a batch shrinks by a batch
+ * per table per run.
+ *
+ * @example
+ *   const housekeeping = new Housekeeping({ db, logger, revocationRetentionSeconds: 930 });
+ *   housekeeping.start();
+ *   await housekeeping.stop(); // at shutdown, before the database is closed
+ */
+export class Housekeeping {
+  private readonly intervalMs: number;
+  private readonly batchSize: number;
+  private readonly targets: Record<keyof PurgeCounts, PurgeTarget>;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: HousekeepingOptions) {
+    this.intervalMs = options.intervalMs ?? HOUSEKEEPING_INTERVAL_MS;
+    this.batchSize = options.batchSize ?? PURGE_BATCH_SIZE;
+    this.targets = purgeTargets(options.revocationRetentionSeconds);
+  }
+
+  /**
+   * Runs the purge every interval. The first run comes at a random point of the first interval,
+   * and every wait is jittered, so processes started together do not purge in lockstep.
+   */
+  start(): void {
+    this.stopped = false;
+    this.schedule(Math.random() * this.intervalMs);
+  }
+
+  /** Cancels the next run and waits for one in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /**
+   * One purge of every table. A table whose purge fails is logged as a warning and the others
+   * still run: housekeeping never takes the process down.
+   */
+  async runOnce(): Promise<PurgeCounts> {
+    const counts: PurgeCounts = { sessions: 0, verifications: 0, rateLimits: 0, sessionRevocations: 0 };
+    for (const table of Object.keys(this.targets) as (keyof PurgeCounts)[]) {
+      try {
+        counts[table] = await this.purge(table);
+      } catch (error) {
+        this.options.logger.warn({ table, err: errorMessage(error) }, "housekeeping: purge failed");
+      }
+    }
+    if (Object.values(counts).some((n) => n > 0)) {
+      this.options.logger.info({ purged: counts }, "housekeeping: purged expired rows");
+    }
+    return counts;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .catch((error: unknown) => this.options.logger.warn({ err: errorMessage(error) }, "housekeeping failed"))
+        .finally(() => {
+          this.running = undefined;
+          this.schedule(this.intervalMs * (0.75 + Math.random() * 0.5));
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Deletes up to one batch of the table's expired rows, skipping rows another run holds. */
+  private async purge(name: keyof PurgeCounts): Promise<number> {
+    const { db } = this.options;
+    const { table, key, expired } = this.targets[name];
+    const batch = db
+      .select({ key })
+      .from(table)
+      .where(expired)
+      .limit(this.batchSize)
+      .for("update", { skipLocked: true });
+    const deleted = await db.delete(table).where(inArray(key, batch)).returning({ key });
+    return deleted.length;
+  }
+}
+
+interface PurgeTarget {
+  table: PgTable;
+  /** The primary key, naming the rows of a batch. */
+  key: PgColumn;
+  expired: SQL | undefined;
+}
+
+/** Each table's rows that may go, in the order they are purged. */
+function purgeTargets(revocationRetentionSeconds: number): Record<keyof PurgeCounts, PurgeTarget> {
+  const now = sql`now()`;
+  return {
+    sessions: { table: sessions, key: sessions.id, expired: lt(sessions.expiresAt, now) },
+    verifications: { table: verifications, key: verifications.id, expired: lt(verifications.expiresAt, now) },
+    // A window whose reset time has come counts from zero again, as if its row were absent.
+    rateLimits: { table: rateLimits, key: rateLimits.key, expired: lte(rateLimits.resetAt, now) },
+    // The retention RevocationList reads with: past the session's expiry and past every token.
+    sessionRevocations: {
+      table: sessionRevocations,
+      key: sessionRevocations.seq,
+      expired: and(
+        lt(sessionRevocations.expiresAt, now),
+        lt(sessionRevocations.revokedAt, sql`${now} - ${revocationRetentionSeconds}::int * interval '1 second'`),
+      ),
+    },
+  };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
