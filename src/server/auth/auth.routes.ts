@@ -145,6 +145,7 @@ export function addAuthRoutes(app: OpenAPIHono<AppEnv>, deps: AuthRouteDeps): vo
   });
 
   addRoute(app, signupRoute, async (c) => {
+    service.refuseWhileBusy(false);
     const body = await readJson(c, signupBodySchema);
     const signedIn = await service.signup(body, origin(c));
     cookie.write(c, signedIn.refreshToken);
@@ -154,6 +155,7 @@ export function addAuthRoutes(app: OpenAPIHono<AppEnv>, deps: AuthRouteDeps): vo
   });
 
   addRoute(app, signinRoute, async (c) => {
+    service.refuseWhileBusy(devices.present(c));
     const body = await readJson(c, signinBodySchema);
     const signedIn = await service.signin(body, { ...origin(c), deviceId: devices.deviceFor(c, body.email) });
     cookie.write(c, signedIn.refreshToken);

@@ -199,6 +199,16 @@ export class AuthService {
     return ended;
   }
 
+  /**
+   * Refuses a sign-in or sign-up at the door while the hash queue is full, before its body is
+   * even read: in a storm, what the server spends on each refused request decides how long
+   * everyone else waits. `mayBeTrusted`: the request carries a device cookie (not yet checked
+   * against the account), so it may belong in the trusted lane, which is judged later.
+   */
+  refuseWhileBusy(mayBeTrusted: boolean): void {
+    if (hashQueue.isFull(false) && (!mayBeTrusted || hashQueue.isFull(true))) throw serverBusy();
+  }
+
   /** Runs a sign-in or sign-up with a place in the password-hash queue, or answers 503 at once. */
   private async withHashSlot<T>(ticket: HashTicket, work: () => Promise<T>): Promise<T> {
     try {

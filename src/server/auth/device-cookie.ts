@@ -24,6 +24,11 @@ export class DeviceCookies {
     this.keys = secrets.map((s) => Buffer.from(hkdfSync("sha256", s, "", "taskvault device cookie", 32)));
   }
 
+  /** Whether the request carries a device cookie at all (valid or not: checked by deviceFor). */
+  present(c: Context): boolean {
+    return (c.req.header("cookie") ?? "").includes(`${this.name}=`);
+  }
+
   /** The device id of the request's cookie when it is valid, unexpired and bound to `email`. */
   deviceFor(c: Context, email: string): string | undefined {
     const value = getCookie(c, this.name);

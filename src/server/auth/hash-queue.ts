@@ -47,14 +47,19 @@ export class HashQueue {
     return this.lanes.priority.length + this.lanes.normal.length;
   }
 
+  /** True when `admit` would refuse a request of that lane now. */
+  isFull(priority = false): boolean {
+    const lane = priority ? "priority" : "normal";
+    return this.admitted[lane] >= this.slots + (priority ? this.maxPriorityWaiting : this.maxWaiting);
+  }
+
   /**
    * Runs `work` (a whole sign-in or sign-up) with a place in the queue, or throws
    * ServerBusyError at once when the queue is full. Hashes that `work` starts run in its lane.
    */
   async admit<T>(ticket: HashTicket, work: () => Promise<T>): Promise<T> {
     const lane = ticket.priority ? "priority" : "normal";
-    const bound = this.slots + (ticket.priority ? this.maxPriorityWaiting : this.maxWaiting);
-    if (this.admitted[lane] >= bound) throw new ServerBusyError("too many password hashes are waiting");
+    if (this.isFull(ticket.priority)) throw new ServerBusyError("too many password hashes are waiting");
     this.admitted[lane]++;
     try {
       return await this.context.run(ticket, work);
