@@ -11,7 +11,6 @@ import { Throttle } from "./throttle.js";
 
 /** How often each process reads revocations made elsewhere (other processes, deleted users). */
 export const REVOCATION_POLL_MS = 250;
-const THROTTLE_PRUNE_MS = 10 * 60_000;
 // Any constant works; it only has to be the same in every process of this app.
 const KEY_CREATION_LOCK = 7_301_244_113;
 
@@ -46,11 +45,8 @@ export async function createAuth(deps: {
   // Also with PGlite: a session deleted outside this process's sign-out (an operator deleting a
   // user) reaches memory only through the table.
   revocations.start(REVOCATION_POLL_MS);
+  // Ended throttle windows are purged by the housekeeping job (src/server/ops/housekeeping.ts).
   const throttle = new Throttle(db);
-  const pruneTimer = setInterval(() => {
-    throttle.prune().catch((error: unknown) => logger.warn({ err: String(error) }, "throttle prune failed"));
-  }, THROTTLE_PRUNE_MS);
-  pruneTimer.unref();
   preloadCommonPasswords();
   const service = new AuthService({ config, db, logger, betterAuth, tokens, revocations, throttle });
   return {
@@ -61,7 +57,6 @@ export async function createAuth(deps: {
     stop() {
       revocations.stop();
       tokens.stop();
-      clearInterval(pruneTimer);
     },
   };
 }

@@ -82,11 +82,6 @@ export class Throttle {
       .returning({ key: rateLimits.key, count: rateLimits.count, resetAt: rateLimits.resetAt });
     return new Map(rows.map((row) => [row.key, row]));
   }
-
-  /** Deletes windows that have ended; called now and then, never on a request. */
-  async prune(): Promise<void> {
-    await this.db.delete(rateLimits).where(sql`${rateLimits.resetAt} <= now()`);
-  }
 }
 
 function rateLimited(retryInMs: number): ApiError {
