@@ -75,14 +75,16 @@ describe("the session in the browser", () => {
     await context.close();
   });
 
-  it("sends the user to sign in when the session has ended, and back to where they were with what they typed", async () => {
+  it("sends the user to sign in when the session has ended, and back to the page they were on, with nothing of theirs kept meanwhile", async () => {
     const { page, context } = await newPerson(browser);
     const email = uniqueEmail("expired");
     await signUp(page, email);
     await addTask(page, "Water the plants");
     await page.getByRole("link", { name: /^Pending/ }).click();
     await page.waitForURL(/\?status=pending$/);
-    await page.getByLabel("New task").fill("An idea I must not lose");
+    await page.getByLabel("Search tasks").fill("plants");
+    await page.waitForURL(/\?status=pending&q=plants$/);
+    await page.getByLabel("New task").fill("An idea typed before the session ended");
 
     await (await apiAs(context)).endSession();
     // The next renewal (at most a token lifetime away) finds the session gone.
@@ -90,10 +92,15 @@ describe("the session in the browser", () => {
     await page.getByText("Your session has expired.").waitFor();
     await screenshot(page, "signin-session-expired-phone");
 
+    // The page was left unattended until its session ended (or was revoked from another device):
+    // whoever signs in next may be someone else, so the draft and the search are gone.
+    expect(await page.locator("body").textContent()).not.toMatch(/An idea typed|plants/);
+
     await signIn(page, email);
     await page.waitForURL(/\/\?status=pending$/);
     await taskRow(page, "Water the plants").waitFor();
-    expect(await page.getByLabel("New task").inputValue()).toBe("An idea I must not lose");
+    expect(await page.getByLabel("New task").inputValue()).toBe("");
+    expect(await page.getByLabel("Search tasks").inputValue()).toBe("");
     await context.close();
   });
 

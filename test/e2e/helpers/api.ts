@@ -12,13 +12,18 @@ export async function apiAs(context: BrowserContext) {
   const cookies = await context.cookies(`${baseURL()}/api/auth/refresh`);
   const session = cookies.find((c) => c.name.endsWith("taskvault_session"));
   if (!session) throw new Error("no session cookie in this browser context");
-  const cookie = `${session.name}=${session.value}`;
   const refreshed = await fetch(`${baseURL()}/api/auth/refresh`, {
     method: "POST",
-    headers: { cookie, "content-type": "application/json" },
+    headers: { cookie: `${session.name}=${session.value}`, "content-type": "application/json" },
     body: "{}",
   });
   const { token } = (await refreshed.json()) as { token: string };
+  // A refresh rotates the refresh token: hand the new one to the browser too, so that the page and
+  // this helper go on with the same, current session cookie.
+  const rotated = refreshed.headers.getSetCookie().find((c) => c.startsWith(`${session.name}=`));
+  const value = rotated?.slice(session.name.length + 1).split(";")[0] || session.value;
+  if (value !== session.value) await context.addCookies([{ ...session, value }]);
+  const cookie = `${session.name}=${value}`;
   const me = (await (
     await fetch(`${baseURL()}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })
   ).json()) as {
