@@ -19,6 +19,8 @@ export const users = pgTable("users", {
   // How many tasks the user has, kept by triggers on tasks (migration 0003) so that the quota
   // check is one locked row, not a count of the user's tasks on every create.
   taskCount: integer("task_count").notNull().default(0),
+  // The IANA time zone that recurring tasks are computed in (PATCH /api/auth/me).
+  timeZone: text("time_zone").notNull().default("UTC"),
 });
 
 export const sessions = pgTable(
