@@ -132,6 +132,17 @@ describe("a retired refresh token presented after the grace", () => {
   });
 });
 
+describe("signing out with a cookie a rotation behind", () => {
+  it("ends the session the retired token belonged to", async () => {
+    const user = await signUp(t);
+    const current = await refreshed(t, user.refreshToken);
+    const res = await t.request("/api/auth/signout", { method: "POST", headers: { cookie: user.cookie } });
+    expect(res.status).toBe(204);
+    expect((await me(t, current.token)).status).toBe(401);
+    await expectProblem(await refresh(t, current.refreshToken), 401, "unauthorized");
+  });
+});
+
 describe("a refresh token that was never issued", () => {
   it("answers 401 and touches no session", async () => {
     const user: SignedInUser = await signUp(t);

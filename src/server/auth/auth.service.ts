@@ -182,9 +182,18 @@ export class AuthService {
     if (ended.length === 0) throw sessionExpired();
   }
 
-  /** The live session of a refresh token (the cookie of a sign-out), if any. */
+  /**
+   * The live session a sign-out's cookie names: by its current refresh token, or by one it
+   * retired (a tab whose cookie is a rotation behind). Ending a session is what the reuse of a
+   * retired token leads to anyway, so a retired token may always end its own session.
+   */
   async sessionIdForRefreshToken(refreshToken: string): Promise<string | undefined> {
-    return (await findLiveSessionByToken(this.deps.db, refreshToken, this.deps.config.sessionMaxAge))?.id;
+    const { db, config } = this.deps;
+    const live = await findLiveSessionByToken(db, refreshToken, config.sessionMaxAge);
+    if (live) return live.id;
+    if (!isStorableText(refreshToken)) return undefined;
+    const retired = await findRetiredToken(db, refreshToken, config.refreshReuseGrace, config.sessionMaxAge);
+    return retired?.live ? retired.id : undefined;
   }
 
   async me(userId: string): Promise<User> {
