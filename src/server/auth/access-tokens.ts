@@ -2,6 +2,7 @@ import { type JwtOptions, resolveSigningKey, signJWT } from "better-auth/plugins
 import { type CryptoKey, importJWK, type JWK, type JWTPayload, jwtVerify, type KeyObject } from "jose";
 import type { Database } from "../db/client.js";
 import { jwks } from "../db/schema/index.js";
+import type { Caller } from "../http/app-env.js";
 import type { Logger } from "../logger.js";
 import type { BetterAuth } from "./better-auth.js";
 
@@ -19,12 +20,8 @@ const VERIFIED_CACHE_SIZE = 10_000;
  */
 export const SIGNING_KEY_POLL_MS = 250;
 
-export interface AccessClaims {
-  userId: string;
-  sessionId: string;
-  /** Expiry, seconds since the epoch. */
-  exp: number;
-}
+/** The claims of a verified access token: the caller that HTTP handlers see (http/app-env.ts). */
+export type AccessClaims = Caller;
 
 export interface IssuedToken {
   token: string;
