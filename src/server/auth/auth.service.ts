@@ -53,9 +53,14 @@ const GRACE_CHAIN_STEPS = 8;
 const invalidCredentials = () => new ApiError(401, "invalid_credentials", "Invalid email or password.");
 export const sessionExpired = () =>
   new ApiError(401, "unauthorized", "The session has expired or was signed out. Sign in again.");
-const serverBusy = () =>
+/**
+ * 503 with Retry-After. A refusal sent before the request's body was read also closes the
+ * connection (RFC 9112 section 9.6): the unread body would otherwise have to be drained first,
+ * and a client hammering the server must come back through the kernel's accept queue.
+ */
+const serverBusy = (bodyUnread = false) =>
   new ApiError(503, "server_busy", "The server is busy signing others in. Try again in a moment.", {
-    headers: { "Retry-After": "1" },
+    headers: { "Retry-After": "1", ...(bodyUnread ? { Connection: "close" } : {}) },
   });
 
 /**
@@ -215,7 +220,7 @@ export class AuthService {
    * against the account), so it may belong in the trusted lane, which is judged later.
    */
   refuseWhileBusy(mayBeTrusted: boolean): void {
-    if (hashQueue.isFull(false) && (!mayBeTrusted || hashQueue.isFull(true))) throw serverBusy();
+    if (hashQueue.isFull(false) && (!mayBeTrusted || hashQueue.isFull(true))) throw serverBusy(true);
   }
 
   /** Runs a sign-in or sign-up with a place in the password-hash queue, or answers 503 at once. */
