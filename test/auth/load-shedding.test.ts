@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashQueue, MAX_WAITING_HASHES } from "../../src/server/auth/password-hash.js";
 import { defaultRateLimits } from "../../src/server/config.js";
 import { jsonRequest, STRONG_PASSWORD, uniqueEmail } from "../helpers/auth-client.js";
+import { serveOverHttp } from "../helpers/http-server.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 import { expectProblem, setCookies } from "./http-expectations.js";
 
@@ -67,5 +68,38 @@ describe("a storm of sign-ins", () => {
     const email = uniqueEmail("after");
     const res = await t.request("/api/auth/signup", jsonRequest("POST", { email, password: STRONG_PASSWORD }));
     expect(res.status).toBe(201);
+  });
+});
+
+describe("a sign-in whose client disconnects while it waits for a hash", () => {
+  it("is never hashed", async () => {
+    const served = await serveOverHttp(t);
+    try {
+      const signinOverHttp = (i: number, signal?: AbortSignal) =>
+        fetch(`${served.url}/api/auth/signin`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email: `gone-${i}@example.com`, password: "not the password" }),
+          signal,
+        }).then(
+          (res) => res.status,
+          () => "aborted",
+        );
+      const before = hashQueue.started;
+      // Enough waiting sign-ins ahead of them that the aborted ones are still queued when they go.
+      const ahead = Array.from({ length: 40 }, (_, i) => signinOverHttp(i));
+      const controller = new AbortController();
+      const leaving = Array.from({ length: 10 }, (_, i) => signinOverHttp(100 + i, controller.signal));
+      while (hashQueue.waiting < 20) await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort();
+      expect(await Promise.all(leaving)).toEqual(Array(10).fill("aborted"));
+      const answered = await Promise.all(ahead);
+      expect(answered.filter((status) => status !== 401 && status !== 503)).toEqual([]);
+      // Every request that stayed was hashed (a 401 costs one hash); none of those that left was.
+      const hashed = hashQueue.started - before;
+      expect(hashed).toBe(answered.filter((status) => status === 401).length);
+    } finally {
+      await served.close();
+    }
   });
 });

@@ -32,6 +32,8 @@ interface Waiter {
  */
 export class HashQueue {
   private running = 0;
+  /** Hashes started since the process began (for metrics, and to prove a skipped one). */
+  started = 0;
   private readonly lanes = { priority: [] as Waiter[], normal: [] as Waiter[] };
   private readonly admitted = { priority: 0, normal: 0 };
   private readonly context = new AsyncLocalStorage<HashTicket>();
@@ -79,6 +81,7 @@ export class HashQueue {
     }
     try {
       if (ticket?.signal?.aborted) throw new ClientGoneError("the client went away while its hash waited");
+      this.started++;
       return await hash();
     } finally {
       // Hand the slot straight to the next in line (trusted clients first), or free it.
