@@ -15,7 +15,14 @@ describe("a new user", () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toEqual({
-      user: { id: user.id, email: user.email, name: "Ada", emailVerified: false, createdAt: expect.any(String) },
+      user: {
+        id: user.id,
+        email: user.email,
+        name: "Ada",
+        emailVerified: false,
+        createdAt: expect.any(String),
+        timeZone: "UTC",
+      },
     });
   });
 });

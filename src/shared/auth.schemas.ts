@@ -65,6 +65,7 @@ export const userSchema = z.object({
   name: z.string(),
   emailVerified: z.boolean(),
   createdAt: z.string().describe("ISO 8601, UTC, milliseconds"),
+  timeZone: z.string().describe("IANA time zone that recurring tasks are computed in; `UTC` until set"),
 });
 export type User = z.infer<typeof userSchema>;
 

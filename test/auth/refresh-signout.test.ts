@@ -289,7 +289,14 @@ describe("GET /api/auth/me", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(await res.json()).toEqual({
-      user: { id: user.id, email: user.email, name: "Me Myself", emailVerified: false, createdAt: expect.any(String) },
+      user: {
+        id: user.id,
+        email: user.email,
+        name: "Me Myself",
+        emailVerified: false,
+        createdAt: expect.any(String),
+        timeZone: "UTC",
+      },
     });
   });
 });

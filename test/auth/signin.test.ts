@@ -22,7 +22,14 @@ describe("signing in with the right password", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     const body = await res.json();
     expect(body).toEqual({
-      user: { id: user.id, email: user.email, name: "Signin Sam", emailVerified: false, createdAt: expect.any(String) },
+      user: {
+        id: user.id,
+        email: user.email,
+        name: "Signin Sam",
+        emailVerified: false,
+        createdAt: expect.any(String),
+        timeZone: "UTC",
+      },
       token: expect.any(String),
       tokenType: "Bearer",
       expiresAt: expect.stringMatching(/Z$/),

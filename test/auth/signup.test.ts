@@ -40,6 +40,7 @@ describe("a successful sign-up", () => {
         name: "Ada Lovelace",
         emailVerified: false,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        timeZone: "UTC",
       },
       token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       tokenType: "Bearer",
@@ -60,7 +61,7 @@ describe("a successful sign-up", () => {
     const password = "a very private passphrase";
     const res = await signup({ email: uniqueEmail(), password });
     const body = await res.json();
-    expect(Object.keys(body.user).sort()).toEqual(["createdAt", "email", "emailVerified", "id", "name"]);
+    expect(Object.keys(body.user).sort()).toEqual(["createdAt", "email", "emailVerified", "id", "name", "timeZone"]);
     const me = await t.request("/api/auth/me", { headers: bearer(body.token) });
     const text = JSON.stringify(body.user) + (await me.text());
     expect(text).not.toContain(password);

@@ -57,6 +57,9 @@ export function createBetterAuth(config: Config, db: Database, logger: Logger) {
       maxPasswordLength: PASSWORD_MAX * 2,
       password: { hash: hashPassword, verify: verifyPassword },
     },
+    // Declared so that the users Better Auth returns (sign-up, sign-in) carry it; set only
+    // through PATCH /api/auth/me, never from a sign-up body.
+    user: { additionalFields: { timeZone: { type: "string", required: false, defaultValue: "UTC", input: false } } },
     session: {
       expiresIn: config.sessionTtl,
       // A signed-out session must never come back from a cookie cache.

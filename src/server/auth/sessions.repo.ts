@@ -24,7 +24,8 @@ export interface SessionLifetimes {
 }
 
 const seconds = (n: number) => sql`${n}::int * interval '1 second'`;
-const liveAt = (maxAge: number) =>
+/** Not past its sliding end (expires_at) nor its absolute one (created_at + SESSION_MAX_AGE). */
+export const liveAt = (maxAge: number) =>
   and(gt(sessions.expiresAt, sql`now()`), gt(sql`${sessions.createdAt} + ${seconds(maxAge)}`, sql`now()`));
 
 /**
@@ -169,6 +170,7 @@ export async function findUserById(db: Database, userId: string): Promise<User |
       name: users.name,
       emailVerified: users.emailVerified,
       createdAt: users.createdAt,
+      timeZone: users.timeZone,
     })
     .from(users)
     .where(eq(users.id, userId))
@@ -183,6 +185,8 @@ export function toUser(row: {
   name: string;
   emailVerified: boolean;
   createdAt: Date | string;
+  // Absent only from a user Better Auth built itself before its row's default applied.
+  timeZone?: string | null | undefined;
 }): User {
   return {
     id: row.id,
@@ -190,5 +194,6 @@ export function toUser(row: {
     name: row.name,
     emailVerified: row.emailVerified,
     createdAt: new Date(row.createdAt).toISOString(),
+    timeZone: row.timeZone ?? "UTC",
   };
 }

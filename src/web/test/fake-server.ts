@@ -30,6 +30,7 @@ export const user = {
   name: "Ada",
   emailVerified: false,
   createdAt: "2026-01-01T00:00:00.000Z",
+  timeZone: "UTC",
 };
 
 /** A token response valid for `seconds`, measured on the server clock of the Date header. */
