@@ -223,8 +223,11 @@ export class AuthService {
     if (hashQueue.isFull(false) && (!mayBeTrusted || hashQueue.isFull(true))) throw serverBusy(true);
   }
 
-  /** Runs a sign-in or sign-up with a place in the password-hash queue, or answers 503 at once. */
-  private async withHashSlot<T>(ticket: HashTicket, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a sign-in or sign-up (or any request that checks a password: changing it, deleting the
+   * account) with a place in the password-hash queue, or answers 503 at once.
+   */
+  async withHashSlot<T>(ticket: HashTicket, work: () => Promise<T>): Promise<T> {
     try {
       return await hashQueue.admit(ticket, work);
     } catch (error) {
