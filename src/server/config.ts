@@ -52,6 +52,42 @@ const flag = (name: string, fallback: boolean) =>
       return z.NEVER;
     });
 
+// The password in SMTP_URL must never reach a log or an error message: neither names the value.
+const smtpUrl = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === "") return undefined;
+    try {
+      const url = new URL(v);
+      if ((url.protocol !== "smtp:" && url.protocol !== "smtps:") || !url.hostname) throw new Error("protocol");
+      return v;
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: "SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587",
+      });
+      return z.NEVER;
+    }
+  });
+
+// An address, or a display name and an address in angle brackets; no line breaks (header injection).
+const EMAIL_FROM_SHAPE = /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/;
+const emailFrom = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === "") return undefined;
+    if (!EMAIL_FROM_SHAPE.test(v.trim())) {
+      ctx.addIssue({
+        code: "custom",
+        message: `EMAIL_FROM must be an address or Name <address>, e.g. Taskvault <no-reply@todo.example.com>, got "${v}"`,
+      });
+      return z.NEVER;
+    }
+    return v.trim();
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z
@@ -112,6 +148,8 @@ const envSchema = z.object({
   REFRESH_REUSE_GRACE: seconds("REFRESH_REUSE_GRACE", 10, 0),
   MAX_SESSIONS_PER_USER: wholeNumber("MAX_SESSIONS_PER_USER", 50, { min: 1, unit: "sessions" }),
   MAX_TASKS_PER_USER: wholeNumber("MAX_TASKS_PER_USER", 10_000, { min: 1, unit: "tasks" }),
+  SMTP_URL: smtpUrl,
+  EMAIL_FROM: emailFrom,
   LOG_LEVEL: z
     .string()
     .optional()
@@ -179,6 +217,10 @@ export interface Config {
   maxSessionsPerUser: number;
   maxTasksPerUser: number;
   logLevel: LogLevel;
+  /** Where email is sent (smtp:// or smtps://); unset: .eml files in DATA_DIR/outbox/. */
+  smtpUrl: string | undefined;
+  /** The From header of every email. */
+  emailFrom: string;
   rateLimits: RateLimits;
 }
 
@@ -335,6 +377,9 @@ export function loadConfig(environment: Record<string, string | undefined>, over
     maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
     maxTasksPerUser: env.MAX_TASKS_PER_USER,
     logLevel: env.LOG_LEVEL,
+    smtpUrl: env.SMTP_URL,
+    // The host name without the port: a port makes no address.
+    emailFrom: env.EMAIL_FROM ?? `Taskvault <no-reply@${new URL(publicUrl).hostname}>`,
     rateLimits: defaultRateLimits,
     ...overrides,
   };

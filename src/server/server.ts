@@ -6,6 +6,7 @@ import { createAuth } from "./auth/index.js";
 import type { Config } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { applyMigrations, requireMigrated } from "./db/migration-step.js";
+import { createEmailSender } from "./email/email-sender.js";
 import type { Logger } from "./logger.js";
 import { Housekeeping } from "./ops/housekeeping.js";
 
@@ -49,6 +50,15 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
       intervalMs: hooks.housekeepingIntervalMs,
     });
     housekeeping.start();
+    if (config.production && !config.smtpUrl) {
+      logger.warn(
+        { outbox: `${config.dataDir}/outbox` },
+        "SMTP_URL is not set: emails are written as .eml files into DATA_DIR/outbox/ and reach no one. Set SMTP_URL in production.",
+      );
+    }
+    // Every process runs a sender; they share the outbox's rows without sending any twice.
+    const emailSender = createEmailSender({ config, db: database.db, logger });
+    emailSender.start();
     return {
       url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
       port,
@@ -59,6 +69,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
         await closed;
         clearTimeout(force);
         await housekeeping.stop();
+        await emailSender.stop();
         auth.stop();
         await database.close();
       },

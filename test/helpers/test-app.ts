@@ -3,6 +3,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createApp } from "../../src/server/app.js";
 import { type AuthModule, createAuth } from "../../src/server/auth/index.js";
 import { type Config, defaultRateLimits, loadConfig, type RateLimits } from "../../src/server/config.js";
+import { createEmailSender, type DeliveryLimits, type EmailSender } from "../../src/server/email/email-sender.js";
 import type { AppEnv } from "../../src/server/http/app-env.js";
 import { createLogger } from "../../src/server/logger.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
@@ -24,6 +25,8 @@ export interface TestApp {
   database: TestDatabase;
   /** Every line the server logged, as parsed JSON. */
   logs: Record<string, unknown>[];
+  /** The outbox's sender, when the app was created with `emailSender`. */
+  emailSender: EmailSender | undefined;
   /** Calls the app as an HTTP client would; `address` stands for the peer's socket address. */
   request(path: string, init?: RequestInit & { address?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -34,6 +37,8 @@ export interface TestAppOptions {
   config?: Partial<Config>;
   /** Reuse a database (e.g. to restart the app on the same data). */
   database?: TestDatabase;
+  /** Run the email outbox's sender, as the server does (`true`, or limits to shorten its waits). */
+  emailSender?: boolean | Partial<DeliveryLimits>;
 }
 
 /** The real app over its own fresh database, with logs captured instead of printed. */
@@ -53,17 +58,24 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const logger = createLogger(config.logLevel, sink);
   const auth = await createAuth({ config, database: database.handle, logger });
   const app = createApp({ config, database: database.handle, auth, logger });
+  const limits = typeof options.emailSender === "object" ? options.emailSender : {};
+  const emailSender = options.emailSender
+    ? createEmailSender({ config, db: database.handle.db, logger, limits })
+    : undefined;
+  emailSender?.start();
   return {
     app,
     config,
     auth,
     database,
     logs,
+    emailSender,
     request(path, init = {}) {
       const { address = "203.0.113.10", ...rest } = init;
       return Promise.resolve(app.request(path, rest, { incoming: { socket: { remoteAddress: address } } }));
     },
     async close() {
+      await emailSender?.stop();
       auth.stop();
       if (!options.database) await database.destroy();
     },
