@@ -35,7 +35,7 @@ function person(id: string, name: string, title: string, tag: string) {
     updatedAt: now,
     completedAt: null,
   };
-  return { user: { id, email: `${id}@example.com`, name, emailVerified: true, createdAt: now }, task };
+  return { user: { id, email: `${id}@example.com`, name, emailVerified: true, createdAt: now, timeZone: "UTC" }, task };
 }
 
 const ada = person("ada", "Ada", "See the divorce lawyer", "legal");
