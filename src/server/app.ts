@@ -1,8 +1,11 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { cors } from "hono/cors";
+import { addAccountRoutes } from "./account/account.routes.js";
+import { AccountService } from "./account/account.service.js";
 import { addAuthRoutes } from "./auth/auth.routes.js";
 import type { AuthModule } from "./auth/index.js";
+import { hashQueue } from "./auth/password-hash.js";
 import type { Config } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
 import type { AppEnv } from "./http/app-env.js";
@@ -13,6 +16,7 @@ import { requestLog } from "./http/request-log.js";
 import { standardHeaders } from "./http/standard-headers.js";
 import type { Logger } from "./logger.js";
 import { addApiDocsRoutes } from "./ops/api-docs.routes.js";
+import { addMetricsRoute, createMetrics } from "./ops/metrics.js";
 import { addOpsRoutes } from "./ops/ops.routes.js";
 import { TaskRepository } from "./tasks/tasks.repository.js";
 import { addTaskRoutes } from "./tasks/tasks.routes.js";
@@ -68,6 +72,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const { config, database, auth, logger } = deps;
   const app = new OpenAPIHono<AppEnv>();
 
+  // First, so that it times everything; absent (no cost at all) unless METRICS_TOKEN is set.
+  const metrics = config.metricsToken
+    ? createMetrics({ database, hashQueueWaiting: () => hashQueue.waiting })
+    : undefined;
+  if (metrics) app.use(metrics.middleware);
   app.use(standardHeaders({ https: config.publicUrl.startsWith("https:") }));
   // At a level that drops per-request lines (warn and above), the request log stays out of the
   // chain; unhandled errors are still logged by onError, with the request's method and path.
@@ -87,11 +96,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   );
 
   addOpsRoutes(app, database);
+  if (metrics && config.metricsToken) addMetricsRoute(app, metrics, config.metricsToken);
   addAuthRoutes(app, { config, service: auth.service, tokens: auth.tokens, revocations: auth.revocations });
-  addTaskRoutes(app, {
-    repository: new TaskRepository(database.db, { maxTasksPerUser: config.maxTasksPerUser }),
-    tokens: auth.tokens,
-    revocations: auth.revocations,
+  const taskRepository = new TaskRepository(database.db, { maxTasksPerUser: config.maxTasksPerUser });
+  addTaskRoutes(app, { repository: taskRepository, tokens: auth.tokens, revocations: auth.revocations });
+  addAccountRoutes(app, {
+    config,
+    auth,
+    service: new AccountService({ config, db: database.db, logger, auth, tasks: taskRepository }),
   });
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -3,6 +3,7 @@ import type { Config } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { applyMigrations, requireMigrated } from "./db/migration-step.js";
 import type { Logger } from "./logger.js";
+import { serveClusterMetrics } from "./ops/metrics.js";
 
 /** How long the group waits for its workers to finish their requests before killing them. */
 const DRAIN_LIMIT_MS = 30_000;
@@ -39,6 +40,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
       worker.once("exit", (code, signal) => reject(new Error(`worker exited before listening (${signal ?? code})`)));
     });
 
+  if (config.metricsToken) serveClusterMetrics();
   const workers = Array.from({ length: config.webConcurrency }, fork);
   try {
     await Promise.all(workers.map(listening));

@@ -106,6 +106,20 @@ const envSchema = z.object({
   DATABASE_URL: postgresUrl("DATABASE_URL"),
   DATABASE_DIRECT_URL: postgresUrl("DATABASE_DIRECT_URL"),
   MIGRATE_ON_START: flag("MIGRATE_ON_START", true),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      if (v.length < 16) {
+        ctx.addIssue({
+          code: "custom",
+          message: "METRICS_TOKEN must be at least 16 characters (try: openssl rand -hex 24)",
+        });
+        return z.NEVER;
+      }
+      return v;
+    }),
   WEB_CONCURRENCY: z
     .string()
     .optional()
@@ -199,6 +213,8 @@ export interface Config {
   migrateOnStart: boolean;
   /** Server processes sharing the port (node:cluster); 1 means no cluster at all. */
   webConcurrency: number;
+  /** The Bearer token GET /api/metrics requires; unset, the endpoint does not exist. */
+  metricsToken: string | undefined;
   dataDir: string;
   /** Current secret first, then older ones still accepted for decryption. */
   secrets: string[];
@@ -364,6 +380,7 @@ export function loadConfig(environment: Record<string, string | undefined>, over
     databaseDirectUrl: env.DATABASE_DIRECT_URL,
     migrateOnStart: env.MIGRATE_ON_START,
     webConcurrency: resolveWebConcurrency(env.WEB_CONCURRENCY, env.DATABASE_URL),
+    metricsToken: env.METRICS_TOKEN,
     dataDir,
     secrets,
     secretGenerated: generated,

@@ -37,6 +37,7 @@ describe("loadConfig", () => {
       databaseDirectUrl: undefined,
       migrateOnStart: true,
       webConcurrency: 1,
+      metricsToken: undefined,
       dataDir,
       secrets: [SECRET],
       secretGenerated: false,

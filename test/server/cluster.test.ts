@@ -47,6 +47,7 @@ describe("WEB_CONCURRENCY on the embedded database", () => {
 });
 
 const REQUEST_TIMEOUT_MS = 5_000;
+const METRICS_TOKEN = "metrics-token-for-the-cluster-test";
 
 interface Answer {
   status: number;
@@ -123,6 +124,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("WEB_CONCURRENCY=2 on PostgreSQL",
         AUTH_SECRET: TEST_SECRET,
         PUBLIC_URL: "http://localhost:3000",
         WEB_CONCURRENCY: "2",
+        METRICS_TOKEN,
         // Request lines carry the worker's pid: that is how the tests know which worker answered.
         LOG_LEVEL: "info",
       },
@@ -245,6 +247,25 @@ describe.runIf(process.env.TEST_DATABASE_URL)("WEB_CONCURRENCY=2 on PostgreSQL",
     // The replacement serves: connections reach both workers again.
     const answers = await Promise.all(Array.from({ length: 6 }, () => call(server.url, "GET", "/api/health")));
     expect(new Set(await Promise.all(answers.map(answeredBy)))).toEqual(new Set(workers));
+  });
+
+  it("answers /api/metrics from any worker with the whole group's numbers", async () => {
+    const healthCount = async () => {
+      const answer = await call(server.url, "GET", "/api/metrics", { authorization: `Bearer ${METRICS_TOKEN}` });
+      expect(answer.status, answer.body).toBe(200);
+      const line = answer.body
+        .split("\n")
+        .find(
+          (l) => l.startsWith("taskvault_http_request_duration_seconds_count{") && l.includes('route="/api/health"'),
+        );
+      return { count: Number(line?.split(" ").pop() ?? 0), pid: await answeredBy(answer) };
+    };
+    const before = await healthCount();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => call(server.url, "GET", "/api/health")));
+    expect(new Set(await Promise.all(answers.map(answeredBy))).size).toBe(2);
+    const scrapes = [await healthCount(), await healthCount()];
+    expect(new Set(scrapes.map((s) => s.pid)).size).toBe(2);
+    for (const scrape of scrapes) expect(scrape.count - before.count).toBe(10);
   });
 
   it("on SIGTERM, every worker finishes the requests it holds before the group exits 0", {

@@ -21,6 +21,8 @@ export interface DatabaseHandle {
   ping(): Promise<void>;
   /** Applies the committed migrations (idempotent). */
   migrate(): Promise<void>;
+  /** Connections in use and queries waiting, for the metrics (PGlite: its one connection). */
+  poolStats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
       await pool.query("select 1");
     },
     migrate: () => migratePostgres(pool),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await pool.end();
     },
@@ -126,6 +129,11 @@ async function openPglite(
         await client.query("select 1");
       },
       migrate: () => migratePglite(pgliteDb),
+      poolStats() {
+        // One connection in its own thread, answering one query at a time; the rest queue.
+        const inFlight = client.inFlight;
+        return { total: 1, idle: inFlight === 0 ? 1 : 0, waiting: Math.max(0, inFlight - 1) };
+      },
       async close() {
         await client.close();
         if (lockFile) rmSync(lockFile, { force: true });

@@ -132,6 +132,11 @@ export class PGliteProxy {
     await this.worker.terminate();
   }
 
+  /** Queries sent to the database thread and not answered yet (the running one included). */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
   private call<T>(operation: Operation): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = ++this.lastId;
