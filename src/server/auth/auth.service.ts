@@ -80,6 +80,8 @@ export class AuthService {
       tokens: AccessTokens;
       revocations: RevocationList;
       throttle: Throttle;
+      /** Called once a new account exists (queues its verification email); must not throw. */
+      onSignedUp?: (user: User) => Promise<void>;
     },
   ) {
     this.chain = new RefreshTokenChain(deps.config.secrets[0] ?? "");
@@ -114,7 +116,9 @@ export class AuthService {
         throw await this.signupError(error, body.email);
       }
       if (!result.token) throw new Error("sign-up created no session");
-      return this.startSession(toUser(result.user), result.token);
+      const user = toUser(result.user);
+      await this.deps.onSignedUp?.(user);
+      return this.startSession(user, result.token);
     });
   }
 
@@ -287,7 +291,10 @@ function emailTaken(): ApiError {
 }
 
 function headersFor(from: RequestOrigin): Headers {
-  const headers = new Headers({ [CLIENT_ADDRESS_HEADER]: from.address });
+  // Better Auth records only a valid IP (else null, or 127.0.0.1 outside production): an IPv6
+  // client's /64 key goes as the /64's first address, which it stores expanded.
+  const address = from.address.endsWith("/64") ? from.address.slice(0, -3) : from.address;
+  const headers = new Headers({ [CLIENT_ADDRESS_HEADER]: address });
   if (from.userAgent) headers.set("user-agent", from.userAgent.slice(0, 512));
   return headers;
 }

@@ -396,6 +396,16 @@ export class UserTasks {
     return { tasks: page.map(toTask), nextCursor };
   }
 
+  /** Every task of this user, oldest first: the account export (MAX_TASKS_PER_USER bounds it). */
+  async all(): Promise<StoredTask[]> {
+    const rows = await this.db
+      .select(taskColumns)
+      .from(tasks)
+      .where(this.owned)
+      .orderBy(asc(tasks.createdAt), asc(tasks.id));
+    return rows.map(toTask);
+  }
+
   async get(id: string): Promise<StoredTask | undefined> {
     if (!UUID.test(id)) return undefined;
     const [row] = await this.db.select(taskColumns).from(tasks).where(this.byId(id)).limit(1);
