@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler, Next } from "hono";
 import { cors } from "hono/cors";
 import { addAccountRoutes } from "./account/account.routes.js";
 import { AccountService } from "./account/account.service.js";
+import { addEmailTokenRoutes } from "./account/email-token.routes.js";
 import { addAuthRoutes } from "./auth/auth.routes.js";
 import type { AuthModule } from "./auth/index.js";
 import { hashQueue } from "./auth/password-hash.js";
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     auth,
     service: new AccountService({ config, db: database.db, logger, auth, tasks: taskRepository }),
   });
+  addEmailTokenRoutes(app, { config, database, auth, logger });
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { AccessTokens, CLOCK_SKEW_SECONDS } from "./access-tokens.js";
+import { verificationOnSignup } from "../account/email-verification.js";
 import { AuthService } from "./auth.service.js";
 import { createBetterAuth, jwtPluginOptions } from "./better-auth.js";
 import { preloadCommonPasswords } from "./common-passwords.js";
@@ -48,7 +49,16 @@ export async function createAuth(deps: {
   // Ended throttle windows are purged by the housekeeping job (src/server/ops/housekeeping.ts).
   const throttle = new Throttle(db);
   preloadCommonPasswords();
-  const service = new AuthService({ config, db, logger, betterAuth, tokens, revocations, throttle });
+  const service = new AuthService({
+    config,
+    db,
+    logger,
+    betterAuth,
+    tokens,
+    revocations,
+    throttle,
+    onSignedUp: verificationOnSignup(db, logger),
+  });
   return {
     service,
     tokens,
