@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
+import { verificationOnSignup } from "../account/email-verification.js";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { AccessTokens, CLOCK_SKEW_SECONDS } from "./access-tokens.js";
-import { verificationOnSignup } from "../account/email-verification.js";
 import { AuthService } from "./auth.service.js";
 import { createBetterAuth, jwtPluginOptions } from "./better-auth.js";
 import { preloadCommonPasswords } from "./common-passwords.js";
