@@ -3,6 +3,7 @@ import { decodeJwt } from "jose";
 import { expect } from "vitest";
 import { emailOutbox } from "../../src/server/db/schema/index.js";
 import { bearer, jsonRequest, type SignedInUser } from "../helpers/auth-client.js";
+import type { ReceivedEmail, SmtpInbox } from "../helpers/smtp-inbox.js";
 import type { TestApp } from "../helpers/test-app.js";
 
 export const FIREFOX_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:132.0) Gecko/20100101 Firefox/132.0";
@@ -48,4 +49,12 @@ export async function queuedEmails(t: Pick<TestApp, "database">, recipient: stri
     .from(emailOutbox)
     .where(eq(emailOutbox.recipient, recipient))
     .orderBy(asc(emailOutbox.id));
+}
+
+/** Waits for the first email to `to` whose subject matches, whatever else was sent to it. */
+export async function emailWithSubject(inbox: SmtpInbox, to: string, subject: RegExp): Promise<ReceivedEmail> {
+  for (let count = 1; ; count++) {
+    const found = (await inbox.waitFor(to, count)).find((email) => subject.test(email.subject));
+    if (found) return found;
+  }
 }

@@ -38,9 +38,9 @@ export interface PasswordAttempt {
   signal?: AbortSignal | undefined;
 }
 
-const wrongPassword = () =>
+const wrongPassword = (field: string) =>
   new ApiError(403, "wrong_password", "The password is not correct.", {
-    errors: [{ path: "password", message: "is not correct" }],
+    errors: [{ path: field, message: "is not correct" }],
   });
 const accountGone = () => unauthorized(true, "The account of this access token no longer exists.");
 export const sessionNotFound = () => new ApiError(404, "not_found", "No session of yours has this id.");
@@ -96,18 +96,23 @@ export class AccountService {
     if (reason) {
       throw new ApiError(400, "weak_password", reason, { errors: [{ path: "newPassword", message: reason }] });
     }
-    await this.withCheckedPassword(user, body.currentPassword, from, async () => {
-      const passwordHash = await hashPassword(body.newPassword);
-      const changed = await db.transaction(async (tx) => {
-        const result = await replacePassword(tx, user.id, caller.sessionId, passwordHash);
-        if (result) {
-          await queueEmail(tx, { kind: "password-changed", to: user.email, name: user.name, userId: user.id });
-        }
-        return result;
-      });
-      if (!changed) throw accountGone();
-      auth.revocations.remember(changed.endedSessionIds);
-    });
+    await this.withCheckedPassword(
+      user,
+      { password: body.currentPassword, field: "currentPassword" },
+      from,
+      async () => {
+        const passwordHash = await hashPassword(body.newPassword);
+        const changed = await db.transaction(async (tx) => {
+          const result = await replacePassword(tx, user.id, caller.sessionId, passwordHash);
+          if (result) {
+            await queueEmail(tx, { kind: "password-changed", to: user.email, name: user.name, userId: user.id });
+          }
+          return result;
+        });
+        if (!changed) throw accountGone();
+        auth.revocations.remember(changed.endedSessionIds);
+      },
+    );
   }
 
   /** The user's live sessions, the caller's first, then the most recently used. */
@@ -146,7 +151,7 @@ export class AccountService {
   async deleteAccount(caller: Caller, password: string, from: PasswordAttempt): Promise<void> {
     const { db, auth } = this.deps;
     const user = await this.currentUser(caller);
-    await this.withCheckedPassword(user, password, from, async () => {
+    await this.withCheckedPassword(user, { password, field: "password" }, from, async () => {
       const deleted = await db.transaction(async (tx) => {
         const gone = await deleteUser(tx, user.id);
         // Queued without the user's id, so that the deletion's cascade does not take it along.
@@ -174,7 +179,7 @@ export class AccountService {
    */
   private async withCheckedPassword(
     user: User,
-    password: string,
+    { password, field }: { password: string; field: string },
     from: PasswordAttempt,
     work: () => Promise<void>,
   ): Promise<void> {
@@ -183,7 +188,7 @@ export class AccountService {
     const limits = signinLimits(config.rateLimits, { email: user.email, address: from.address, deviceId });
     await auth.service.withHashSlot({ signal: from.signal, priority: deviceId !== undefined }, async () => {
       await auth.throttle.attempt(limits);
-      if (!(await this.isPasswordOf(user.id, password))) throw wrongPassword();
+      if (!(await this.isPasswordOf(user.id, password))) throw wrongPassword(field);
       await work();
       await this.settle(limits);
     });
