@@ -190,11 +190,14 @@ export class EmailTokenService {
     const signin = signinLimits(config.rateLimits, { email: holder.email, address: from.address, deviceId });
     const perUser: Limit = { name: "change-email-user", subject: userId, ...emailRequestLimits.changeEmailPerUser };
     await this.withHashSlot(from.signal, async () => {
-      await throttle.attempt([...signin, perUser]);
+      await throttle.attempt(signin);
       if (!(await this.isPasswordOf(userId, body.password))) throw wrongPassword();
     });
     const [own, ...others] = signin;
     await throttle.settle({ reset: own ? [own] : [], giveBack: others });
+    // Each request emails an address of the caller's choosing: a bound on how often, counted
+    // before anything is queued.
+    await throttle.attempt([perUser]);
     if (await isEmailTaken(db, body.newEmail, userId)) throw emailTaken("newEmail");
     await db.transaction(async (tx) => {
       await retireAccountTokens(tx, userId, ["change-email"]);
