@@ -195,10 +195,12 @@ export class AccountService {
   }
 
   private async isPasswordOf(userId: string, password: string): Promise<boolean> {
+    const hash = await findPasswordHash(this.deps.db, userId);
+    // Deleted meanwhile (a concurrent deletion): the token's account is gone, which is a 401.
+    if (hash === undefined) throw accountGone();
     // No account has a password this long, so there is nothing to hash.
     if (codePointLength(password) > PASSWORD_MAX) return false;
-    const hash = await findPasswordHash(this.deps.db, userId);
-    return hash !== undefined && (await verifyPassword({ hash, password }));
+    return verifyPassword({ hash, password });
   }
 
   private async settle(limits: Limit[]): Promise<void> {
