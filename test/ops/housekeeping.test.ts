@@ -5,6 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/server/config.js";
 import { type Database, type DatabaseHandle, openDatabase } from "../../src/server/db/client.js";
 import {
+  accountTokens,
+  emailOutbox,
   rateLimits,
   retiredRefreshTokens,
   sessionRevocations,
@@ -74,7 +76,9 @@ function sessionRow(id: string, expiresAt: Date) {
   return { id, token: `token-${id}`, expiresAt, userId: owner };
 }
 
-/** Inserts `n` rows past their time into each of the four tables. */
+const WEEK = 7 * 24 * HOUR;
+
+/** Inserts `n` rows past their time into each of the tables. */
 async function insertExpired(prefix: string, n: number): Promise<void> {
   const ids = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
   const past = ago(HOUR);
@@ -85,6 +89,22 @@ async function insertExpired(prefix: string, n: number): Promise<void> {
   await db
     .insert(sessionRevocations)
     .values(ids.map((sessionId) => ({ sessionId, revokedAt: longAgo, expiresAt: longAgo })));
+  await db
+    .insert(accountTokens)
+    .values(
+      ids.map((tokenHash) => ({
+        tokenHash,
+        userId: owner,
+        purpose: "reset-password",
+        email: "a@example.com",
+        expiresAt: past,
+      })),
+    );
+  await db
+    .insert(emailOutbox)
+    .values(
+      ids.map((recipient) => ({ kind: "password-changed", recipient, status: "sent", finishedAt: ago(WEEK + HOUR) })),
+    );
 }
 
 /** How many of this test's rows each table still holds. */
@@ -119,10 +139,29 @@ async function remaining(prefix: string): Promise<PurgeCounts> {
           sql`${sessionRevocations.sessionId} like ${`${prefix}%`} and ${sessionRevocations.revokedAt} < ${ago(HOUR)}`,
         ),
     ),
+    accountTokens: await count(
+      db
+        .select({ n })
+        .from(accountTokens)
+        .where(like(accountTokens.tokenHash, `${prefix}%`)),
+    ),
+    emailOutbox: await count(
+      db
+        .select({ n })
+        .from(emailOutbox)
+        .where(like(emailOutbox.recipient, `${prefix}%`)),
+    ),
   };
 }
 
-const each = (n: number): PurgeCounts => ({ sessions: n, verifications: n, rateLimits: n, sessionRevocations: n });
+const each = (n: number): PurgeCounts => ({
+  sessions: n,
+  verifications: n,
+  rateLimits: n,
+  sessionRevocations: n,
+  accountTokens: n,
+  emailOutbox: n,
+});
 
 describe("the purge", () => {
   it("deletes the rows of each kind that are past their time and keeps the live ones", async () => {
@@ -147,8 +186,38 @@ describe("the purge", () => {
       { sessionId: id("s-unexpired"), revokedAt: ago(retention + 60_000), expiresAt: later(HOUR) },
     ]);
 
+    const token = (tokenHash: string, expiresAt: Date, usedAt: Date | null = null) => ({
+      tokenHash,
+      userId: owner,
+      purpose: "verify-email",
+      email: "a@example.com",
+      expiresAt,
+      usedAt,
+    });
+    await db
+      .insert(accountTokens)
+      .values([
+        token(id("t-expired"), ago(1000)),
+        token(id("t-used-live"), later(HOUR), ago(1000)),
+        token(id("t-live"), later(HOUR)),
+      ]);
+    const email = (recipient: string, status: string, finishedAt: Date | null) => ({
+      kind: "password-changed",
+      recipient,
+      status,
+      finishedAt,
+    });
+    await db.insert(emailOutbox).values([
+      // Sent or given up over a week ago: purged.
+      email(id("e-old"), "sent", ago(WEEK + HOUR)),
+      // Sent within the week, given up within the week, or still to be sent (however old): kept.
+      email(id("e-recent"), "sent", ago(HOUR)),
+      email(id("e-failed"), "failed", ago(WEEK - HOUR)),
+      { ...email(id("e-pending"), "pending", null), createdAt: ago(2 * WEEK) },
+    ]);
+
     const { job, lines, warnings } = housekeeping();
-    expect(await job.runOnce()).toEqual({ sessions: 1, verifications: 1, rateLimits: 1, sessionRevocations: 1 });
+    expect(await job.runOnce()).toEqual(each(1));
 
     const ids = async (column: typeof sessions.id | typeof verifications.id | typeof rateLimits.key) =>
       (
@@ -166,6 +235,16 @@ describe("the purge", () => {
     ).toEqual([]);
     expect(await ids(verifications.id)).toEqual([id("v-live")]);
     expect(await ids(rateLimits.key)).toEqual([id("r-running")]);
+    const tokensLeft = await db
+      .select({ id: accountTokens.tokenHash })
+      .from(accountTokens)
+      .where(like(accountTokens.tokenHash, `${prefix}%`));
+    expect(tokensLeft.map((r) => r.id).sort()).toEqual([id("t-live"), id("t-used-live")].sort());
+    const emailsLeft = await db
+      .select({ id: emailOutbox.recipient })
+      .from(emailOutbox)
+      .where(like(emailOutbox.recipient, `${prefix}%`));
+    expect(emailsLeft.map((r) => r.id).sort()).toEqual([id("e-failed"), id("e-pending"), id("e-recent")].sort());
     const revoked = await db
       .select({ sessionId: sessionRevocations.sessionId })
       .from(sessionRevocations)
@@ -232,7 +311,14 @@ describe("the purge", () => {
     await broken.destroy();
     const { job, warnings } = housekeeping({ database: broken.handle.db });
     expect(await job.runOnce()).toEqual(each(0));
-    expect(warnings().map((w) => w.table)).toEqual(["sessions", "verifications", "rateLimits", "sessionRevocations"]);
+    expect(warnings().map((w) => w.table)).toEqual([
+      "sessions",
+      "verifications",
+      "rateLimits",
+      "sessionRevocations",
+      "accountTokens",
+      "emailOutbox",
+    ]);
   });
 });
 

@@ -1,11 +1,20 @@
-import { and, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, inArray, lt, lte, ne, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
-import { rateLimits, sessionRevocations, sessions, verifications } from "../db/schema/index.js";
+import {
+  accountTokens,
+  emailOutbox,
+  rateLimits,
+  sessionRevocations,
+  sessions,
+  verifications,
+} from "../db/schema/index.js";
 import type { Logger } from "../logger.js";
 
 /** Rows deleted per table per run at most: a run's statements stay short, whatever the backlog. */
 export const PURGE_BATCH_SIZE = 1000;
+/** How long a sent or given-up email's row (who, when, no content) is kept, days. */
+export const FINISHED_EMAIL_RETENTION_DAYS = 7;
 /** How often each process purges, on average. */
 export const HOUSEKEEPING_INTERVAL_MS = 5 * 60_000;
 
@@ -15,6 +24,8 @@ export interface PurgeCounts {
   verifications: number;
   rateLimits: number;
   sessionRevocations: number;
+  accountTokens: number;
+  emailOutbox: number;
 }
 
 export interface HousekeepingOptions {
@@ -34,7 +45,8 @@ export interface HousekeepingOptions {
 /**
  * Deletes what has expired: sessions past their expiry (a trigger records each as revoked, and
  * their retired refresh tokens go with them), verification rows, throttle windows that ended,
- * and revocations no access token can need any more. The one place these rows are purged.
+ * revocations no access token can need any more, emailed tokens past their lifetime, and the
+ * outbox's rows of emails sent or given up a week ago. The one place these rows are purged.
  *
  * Every process of a deployment runs it. Each statement deletes at most `batchSize` rows that it
  * locks with SKIP LOCKED, so two processes purging at once split the rows between them instead of
@@ -81,7 +93,14 @@ export class Housekeeping {
    * still run: housekeeping never takes the process down.
    */
   async runOnce(): Promise<PurgeCounts> {
-    const counts: PurgeCounts = { sessions: 0, verifications: 0, rateLimits: 0, sessionRevocations: 0 };
+    const counts: PurgeCounts = {
+      sessions: 0,
+      verifications: 0,
+      rateLimits: 0,
+      sessionRevocations: 0,
+      accountTokens: 0,
+      emailOutbox: 0,
+    };
     for (const table of Object.keys(this.targets) as (keyof PurgeCounts)[]) {
       try {
         counts[table] = await this.purge(table);
@@ -145,6 +164,17 @@ function purgeTargets(revocationRetentionSeconds: number): Record<keyof PurgeCou
       expired: and(
         lt(sessionRevocations.expiresAt, now),
         lt(sessionRevocations.revokedAt, sql`${now} - ${revocationRetentionSeconds}::int * interval '1 second'`),
+      ),
+    },
+    // Emailed links past their lifetime, used or not.
+    accountTokens: { table: accountTokens, key: accountTokens.tokenHash, expired: lt(accountTokens.expiresAt, now) },
+    // Sent or given-up emails (their payload is gone already); pending ones are the sender's.
+    emailOutbox: {
+      table: emailOutbox,
+      key: emailOutbox.id,
+      expired: and(
+        ne(emailOutbox.status, "pending"),
+        lt(emailOutbox.finishedAt, sql`${now} - ${FINISHED_EMAIL_RETENTION_DAYS}::int * interval '1 day'`),
       ),
     },
   };
