@@ -47,14 +47,16 @@ describe("the password-hash queue", () => {
 
   it("runs at most `slots` hashes at once and the rest in arrival order, freeing a slot when one fails", async () => {
     const q = controlledQueue(2, 10);
-    const results = ["a", "b", "c", "d"].map((n) =>
-      q.queue.admit({}, () => (n === "b" ? q.hash(n).then(() => Promise.reject(new Error("b fails"))) : q.hash(n))),
+    const results = Promise.allSettled(
+      ["a", "b", "c", "d"].map((n) =>
+        q.queue.admit({}, () => (n === "b" ? q.hash(n).then(() => Promise.reject(new Error("b fails"))) : q.hash(n))),
+      ),
     );
     await q.settle();
     expect(q.started).toEqual(["a", "b"]);
     expect(q.queue.waiting).toBe(2);
     await q.finishAll();
-    expect(await Promise.allSettled(results)).toMatchObject([
+    expect(await results).toMatchObject([
       { value: "a" },
       { reason: { message: "b fails" } },
       { value: "c" },
