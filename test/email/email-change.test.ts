@@ -1,5 +1,7 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { defaultRateLimits } from "../../src/server/config.js";
+import { sessions } from "../../src/server/db/schema/index.js";
 import { bearer, jsonRequest, type SignedInUser, signUp, uniqueEmail } from "../helpers/auth-client.js";
 import { expectProblem } from "../helpers/problem-expectations.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
@@ -68,6 +70,18 @@ describe("changing the email", () => {
     const same = await expectProblem(await changeEmail(user, user.email), 400, "validation_failed");
     expect(same.errors).toEqual([{ path: "newEmail", message: "is already your email" }]);
     await expectProblem(await changeEmail(user, "not-an-email"), 400, "validation_failed");
+  });
+
+  it("refuses at once the token of a session ended on another process, before that process's poll", async () => {
+    const { t } = world;
+    const user = await signUp(t);
+    // Deleted as another process would, without this one's revocation list knowing yet.
+    await t.database.handle.db.delete(sessions).where(eq(sessions.userId, user.id));
+    const newEmail = uniqueEmail("late");
+    await expectProblem(await changeEmail(user, newEmail), 401, "unauthorized");
+    const resend = await t.request("/api/auth/verify-email/resend", { method: "POST", headers: bearer(user.token) });
+    await expectProblem(resend, 401, "unauthorized");
+    expect(await queuedFor(t, newEmail)).toEqual([]);
   });
 
   it("needs an access token", async () => {

@@ -28,6 +28,11 @@ const PUBLIC_OPERATIONS = [
   "POST /api/auth/signup",
   "POST /api/auth/signin",
   "POST /api/auth/refresh",
+  // The emailed links' flows: the token in the body is the credential.
+  "POST /api/auth/forgot-password",
+  "POST /api/auth/reset-password",
+  "POST /api/auth/verify-email",
+  "POST /api/auth/confirm-email",
 ];
 const CHALLENGE = 'Bearer realm="taskvault"';
 const INVALID_TOKEN_CHALLENGE = 'Bearer realm="taskvault", error="invalid_token"';

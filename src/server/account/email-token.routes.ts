@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { meResponseSchema } from "../../shared/auth.schemas.js";
 import {
   type Accepted,
@@ -11,7 +11,7 @@ import {
 } from "../../shared/email-token.schemas.js";
 import { DeviceCookies } from "../auth/device-cookie.js";
 import type { AuthModule } from "../auth/index.js";
-import { requireUser } from "../auth/require-user.js";
+import { requireUser, unauthorized } from "../auth/require-user.js";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/client.js";
 import type { AppEnv } from "../http/app-env.js";
@@ -19,6 +19,7 @@ import { clientAddress } from "../http/client-address.js";
 import { addRoute, jsonContent, problemResponse } from "../http/routes.js";
 import { readJson } from "../http/validation.js";
 import type { Logger } from "../logger.js";
+import { isSessionLive } from "./account.repository.js";
 import { EmailTokenService } from "./email-token.service.js";
 
 const security = [{ bearerAuth: [] }];
@@ -145,7 +146,17 @@ export function addEmailTokenRoutes(
   const service = new EmailTokenService({ config, db: deps.database.db, logger: deps.logger, auth });
   const devices = new DeviceCookies(config.publicUrl, config.secrets);
   const address = (c: Context) => clientAddress(c, config.trustProxy);
-  const signedInUser = requireUser(auth.tokens, auth.revocations);
+  // Like the other account routes: the session row must still exist, so a session ended on
+  // another process (or a deleted account) cannot act here before this process's next poll.
+  const liveSession: MiddlewareHandler<AppEnv> = async function liveSession(c, next) {
+    const caller = c.get("auth");
+    if (!(await isSessionLive(deps.database.db, caller.userId, caller.sessionId, config.sessionMaxAge))) {
+      auth.revocations.remember([caller.sessionId]);
+      throw unauthorized(true, "The session of this access token was signed out.");
+    }
+    await next();
+  };
+  const signedInUser = [requireUser(auth.tokens, auth.revocations), liveSession] as const;
 
   addRoute(app, forgotPasswordRoute, async (c) => {
     const body = await readJson(c, forgotPasswordBodySchema);
@@ -166,12 +177,12 @@ export function addEmailTokenRoutes(
     return c.json({ user }, 200);
   });
 
-  addRoute(app, resendVerificationRoute, signedInUser, async (c) => {
+  addRoute(app, resendVerificationRoute, ...signedInUser, async (c) => {
     await service.resendVerification(c.get("auth").userId);
     return c.json(accepted("Unless your email is verified already, a new link is on its way."), 202);
   });
 
-  addRoute(app, changeEmailRoute, signedInUser, async (c) => {
+  addRoute(app, changeEmailRoute, ...signedInUser, async (c) => {
     const body = await readJson(c, changeEmailBodySchema);
     await service.changeEmail(c.get("auth").userId, body, {
       address: address(c),
