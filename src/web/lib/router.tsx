@@ -1,7 +1,7 @@
 import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from "react";
 
 /**
- * A router of a few dozen lines: the app has four pages and keeps its filters in the query
+ * A router of a few dozen lines: the app has a handful of pages and keeps its filters in the query
  * string, which the History API does well by itself (and a router library would cost more
  * JavaScript than the whole app).
  */

@@ -39,6 +39,11 @@ export interface Session {
   restore(): Promise<void>;
   /** After sign-in or sign-up: keep the token in memory and tell the other tabs. */
   signedIn(body: AuthResponse, serverDate?: string | null): void;
+  /**
+   * The server answered with a newer copy of the signed-in user (renamed, verified, a new email):
+   * show it everywhere. A user other than the signed-in one is ignored.
+   */
+  userChanged(user: User): void;
   /** Ends the session on the server (through the cookie) and in every tab. */
   signOut(): Promise<void>;
   /** Stops timers and listeners (tests). */
@@ -199,6 +204,9 @@ export function createSession(deps: SessionDeps = {}): Session {
       keep(grantFrom(body, serverDate));
       publish({ status: "signed-in", user: body.user });
       deps.channel?.post({ type: "signed-in", userId: body.user.id });
+    },
+    userChanged(user) {
+      if (snapshot.status === "signed-in" && snapshot.user.id === user.id) publish({ status: "signed-in", user });
     },
     async signOut() {
       // Signed out here at once, so that no request in flight can renew the token meanwhile.

@@ -11,7 +11,7 @@ export function AuthCard({
   title: string;
   intro: string;
   children: ReactNode;
-  footer: ReactNode;
+  footer?: ReactNode;
 }) {
   return (
     <main id="main" className="flex min-h-dvh flex-col items-center px-4 py-8 sm:justify-center sm:py-12">
@@ -26,7 +26,7 @@ export function AuthCard({
           <p className="mt-1 mb-6 text-sm text-slate-600 dark:text-slate-400">{intro}</p>
           {children}
         </div>
-        <p className="mt-6 text-center text-sm text-slate-600 dark:text-slate-400">{footer}</p>
+        {footer ? <p className="mt-6 text-center text-sm text-slate-600 dark:text-slate-400">{footer}</p> : null}
       </div>
     </main>
   );

@@ -1,10 +1,12 @@
 import { isEmailShape, signinBodySchema } from "../../../../shared/auth.schemas.js";
 import { Button } from "../../../components/button.js";
+import { EmailField } from "../../../components/email-field.js";
 import { FormAlert } from "../../../components/form-alert.js";
 import { PasswordField } from "../../../components/password-field.js";
+import { paths } from "../../../config/paths.js";
+import { Link } from "../../../lib/router.js";
+import { useForm } from "../../../lib/use-form.js";
 import { signIn } from "../api/sign-in.js";
-import { useAuthForm } from "../hooks/use-auth-form.js";
-import { EmailField } from "./email-field.js";
 
 const labels = { email: "Email", password: "Password" };
 
@@ -17,7 +19,7 @@ const signinFormSchema = signinBodySchema.superRefine((body, ctx) => {
 });
 
 export function SigninForm({ onSignedIn }: { onSignedIn(): void }) {
-  const form = useAuthForm({
+  const form = useForm({
     labels,
     initial: { email: "", password: "" },
     schema: signinFormSchema,
@@ -30,6 +32,14 @@ export function SigninForm({ onSignedIn }: { onSignedIn(): void }) {
       {form.alert ? <FormAlert>{form.alert}</FormAlert> : null}
       <EmailField {...form.bind("email")} />
       <PasswordField {...form.bind("password")} autoComplete="current-password" required />
+      <p className="-mt-2 text-right text-sm">
+        <Link
+          href={paths.forgotPassword.href()}
+          className="inline-flex min-h-11 items-center font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+        >
+          Forgot password?
+        </Link>
+      </p>
       <Button type="submit" className="w-full" disabled={form.pending || form.locked}>
         {form.pending ? "Signing in…" : "Sign in"}
       </Button>

@@ -1,12 +1,12 @@
-import { NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, signupBodySchema } from "../../../../shared/auth.schemas.js";
+import { NAME_MAX, signupBodySchema } from "../../../../shared/auth.schemas.js";
 import { Button } from "../../../components/button.js";
+import { EmailField } from "../../../components/email-field.js";
 import { FormAlert } from "../../../components/form-alert.js";
-import { PasswordField } from "../../../components/password-field.js";
+import { NewPasswordField } from "../../../components/new-password-field.js";
 import { TextField } from "../../../components/text-field.js";
 import type { ApiError } from "../../../lib/api-error.js";
+import { useForm } from "../../../lib/use-form.js";
 import { signUp } from "../api/sign-up.js";
-import { useAuthForm } from "../hooks/use-auth-form.js";
-import { EmailField } from "./email-field.js";
 
 const labels = { name: "Name", email: "Email", password: "Password" };
 
@@ -18,7 +18,7 @@ function fieldErrorsFor(error: ApiError) {
 }
 
 export function SignupForm({ onSignedUp }: { onSignedUp(): void }) {
-  const form = useAuthForm({
+  const form = useForm({
     labels,
     initial: { name: "", email: "", password: "" },
     schema: signupBodySchema,
@@ -37,12 +37,7 @@ export function SignupForm({ onSignedUp }: { onSignedUp(): void }) {
         maxLength={NAME_MAX * 2}
       />
       <EmailField {...form.bind("email")} />
-      <PasswordField
-        {...form.bind("password")}
-        hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters. A passphrase of a few words works well.`}
-        autoComplete="new-password"
-        required
-      />
+      <NewPasswordField {...form.bind("password")} />
       <Button type="submit" className="w-full" disabled={form.pending || form.locked}>
         {form.pending ? "Creating your account…" : "Create account"}
       </Button>

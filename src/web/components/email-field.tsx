@@ -1,6 +1,6 @@
-import { TextField, type TextFieldProps } from "../../../components/text-field.js";
+import { TextField, type TextFieldProps } from "./text-field.js";
 
-/** The email input of the auth forms: the right keyboard, no autocorrection, required. */
+/** The email input of a form: the right keyboard, no autocorrection, required. */
 export function EmailField(props: TextFieldProps) {
   return (
     <TextField

@@ -1,28 +1,37 @@
 import { type ChangeEvent, type FormEvent, useEffect, useState } from "react";
 import type { z } from "zod";
-import { ApiError, NetworkError } from "../../../lib/api-error.js";
-import { type FieldErrors, fieldErrorsFromIssues, fieldErrorsFromProblem } from "../../../lib/form-errors.js";
+import { ApiError, NetworkError } from "./api-error.js";
+import { type FieldErrors, fieldErrorsFromIssues, fieldErrorsFromProblem } from "./form-errors.js";
 
-export interface AuthFormOptions<F extends string, S extends z.ZodType> {
+export interface FormOptions<F extends string, S extends z.ZodType, R> {
   labels: Record<F, string>;
   initial: Record<F, string>;
+  /**
+   * Prefixes the inputs' ids and names, for a page with two forms that share a field name (the
+   * password of "Change email" and of "Delete account"). The field keys stay the body's.
+   */
+  idPrefix?: string;
   /** The shared schema the server validates with: the form checks the same rules first. */
   schema: S;
   /** Builds the request body from the typed values (e.g. drops an empty optional name). */
   toBody(values: Record<F, string>): unknown;
-  submit(body: z.input<S>): Promise<unknown>;
-  onSuccess(): void;
+  submit(body: z.input<S>): Promise<R>;
+  /** After the server accepted: its answer, and the body that was sent. */
+  onSuccess(result: R, body: z.input<S>): void;
   /** Turns a refusal the form knows (a taken email, a weak password) into field errors. */
   fieldErrorsFor?(error: ApiError): FieldErrors<F> | null;
+  /** A refusal the form shows its own way (an expired link): return true and the hook shows nothing. */
+  onRefused?(error: ApiError): boolean;
 }
 
 /**
- * State and rules of an auth form: inline validation on blur and after a first submit, the
- * server's problem details beside the field they name, a generic message for wrong credentials,
- * and a lock with a countdown after 429. Typed values are never cleared by a failure.
+ * State and rules of a form that sends one request (sign-up, sign-in, the account's forms):
+ * inline validation with the shared schema on blur and after a first submit, the server's problem
+ * details beside the field they name, a generic message for wrong credentials, and a lock with a
+ * countdown after 429. Typed values are never cleared by a failure.
  */
-export function useAuthForm<F extends string, S extends z.ZodType>(options: AuthFormOptions<F, S>) {
-  const { labels, schema } = options;
+export function useForm<F extends string, S extends z.ZodType, R = unknown>(options: FormOptions<F, S, R>) {
+  const { labels, schema, idPrefix = "" } = options;
   const [values, setValues] = useState(options.initial);
   const [errors, setErrors] = useState<FieldErrors<F>>({});
   const [alert, setAlert] = useState<string | null>(null);
@@ -49,7 +58,7 @@ export function useAuthForm<F extends string, S extends z.ZodType>(options: Auth
   /** What a field's input needs from the form: its value and error, and where its edits go. */
   function bind(field: F) {
     return {
-      id: field,
+      id: `${idPrefix}${field}`,
       label: labels[field],
       value: values[field],
       error: errors[field],
@@ -67,13 +76,14 @@ export function useAuthForm<F extends string, S extends z.ZodType>(options: Auth
     setErrors(found);
     const firstInvalid = (Object.keys(labels) as F[]).find((f) => found[f]);
     if (firstInvalid) {
-      event.currentTarget.querySelector<HTMLElement>(`[name="${firstInvalid}"]`)?.focus();
+      event.currentTarget.querySelector<HTMLElement>(`[name="${idPrefix}${firstInvalid}"]`)?.focus();
       return;
     }
     setPending(true);
     try {
-      await options.submit(options.toBody(values) as z.input<S>);
-      options.onSuccess();
+      const body = options.toBody(values) as z.input<S>;
+      const result = await options.submit(body);
+      options.onSuccess(result, body);
     } catch (error) {
       reportFailure(error);
     } finally {
@@ -90,6 +100,7 @@ export function useAuthForm<F extends string, S extends z.ZodType>(options: Auth
       setAlert("Something went wrong. Try again.");
       return;
     }
+    if (options.onRefused?.(error)) return;
     if (error.code === "invalid_credentials") {
       setAlert("Invalid email or password.");
     } else if (error.code === "rate_limited") {
@@ -101,6 +112,14 @@ export function useAuthForm<F extends string, S extends z.ZodType>(options: Auth
       setErrors(placed);
       if (Object.keys(placed).length === 0 || rest.length > 0) setAlert(rest.join(" ") || error.problem.detail);
     }
+  }
+
+  /** Back to the initial values, with no errors shown (after a success that leaves the form on screen). */
+  function reset() {
+    setValues(options.initial);
+    setErrors({});
+    setAlert(null);
+    setSubmitted(false);
   }
 
   const rateLimitMessage = retryAt.locked
@@ -117,6 +136,7 @@ export function useAuthForm<F extends string, S extends z.ZodType>(options: Auth
     blur,
     bind,
     onSubmit,
+    reset,
   };
 }
 
