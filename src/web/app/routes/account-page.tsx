@@ -1,36 +1,58 @@
 import { useAccount } from "../../features/account/api/get-account.js";
-import { AccountDetails } from "../../features/account/components/account-details.js";
+import { AccountSection } from "../../features/account/components/account-section.js";
+import { ChangePasswordForm } from "../../features/account/components/change-password-form.js";
+import { DeleteAccount } from "../../features/account/components/delete-account.js";
+import { DevicesList } from "../../features/account/components/devices-list.js";
+import { DownloadDataButton } from "../../features/account/components/download-data-button.js";
+import { EmailSection } from "../../features/account/components/email-section.js";
+import { ProfileForm } from "../../features/account/components/profile-form.js";
 import { SignOutButton } from "../../features/auth/components/sign-out-button.js";
+import { session } from "../../lib/api.js";
+import { leaveSigninNotice } from "../../lib/signin-notice.js";
 import { useDocumentTitle } from "../../lib/use-document-title.js";
+import { useCurrentUser } from "../../lib/use-session.js";
 import { AppShell } from "../app-shell.js";
 
 export function AccountPage() {
   useDocumentTitle("Account");
-  const account = useAccount();
+  const signedIn = useCurrentUser();
+  const user = useAccount().data ?? signedIn;
   return (
     <AppShell title="Account">
-      <div className="max-w-2xl space-y-6">
-        <section
-          aria-labelledby="profile-heading"
-          className="rounded-2xl border border-slate-200 bg-white p-5 shadow-xs sm:p-6 dark:border-slate-800 dark:bg-slate-900"
+      <div className="max-w-4xl space-y-4 sm:space-y-6">
+        <AccountSection title="Profile" description="How Taskvault greets you, and the time zone your days follow.">
+          <ProfileForm key={user.id} user={user} />
+        </AccountSection>
+        <AccountSection title="Email" description="Where sign-in help and password resets go.">
+          <EmailSection user={user} />
+        </AccountSection>
+        <AccountSection title="Password" description="You stay signed in here; every other device is signed out.">
+          <ChangePasswordForm />
+        </AccountSection>
+        <AccountSection
+          title="Devices"
+          description="Where your account is signed in. Sign out any device you don't recognise, then change your password."
         >
-          <h2 id="profile-heading" className="text-base font-semibold">
-            Profile
-          </h2>
-          {account.data ? <AccountDetails user={account.data} /> : null}
-        </section>
-        <section
-          aria-labelledby="session-heading"
-          className="rounded-2xl border border-slate-200 bg-white p-5 shadow-xs sm:p-6 dark:border-slate-800 dark:bg-slate-900"
+          <DevicesList thisDeviceAction={<SignOutButton />} />
+        </AccountSection>
+        <AccountSection title="Your data" description="Your account, tasks and devices, as a JSON file.">
+          <DownloadDataButton />
+        </AccountSection>
+        <AccountSection
+          title="Delete account"
+          tone="danger"
+          description="Deletes your account and every task in it, for good."
         >
-          <h2 id="session-heading" className="text-base font-semibold">
-            Session
-          </h2>
-          <p className="mt-1 mb-4 text-sm text-slate-600 dark:text-slate-400">
-            Signing out here signs you out in every tab of this browser.
-          </p>
-          <SignOutButton />
-        </section>
+          <DeleteAccount
+            user={user}
+            onDeleted={() => {
+              leaveSigninNotice("Your account has been deleted, with all its tasks. Thank you for using Taskvault.");
+              // The server has ended every session already: this one forgets its token, tells the
+              // other tabs, and the session gate shows the sign-in page.
+              void session.signOut();
+            }}
+          />
+        </AccountSection>
       </div>
     </AppShell>
   );

@@ -1,4 +1,6 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { paths, safeNextPath } from "../../config/paths.js";
+import { adoptBrowserTimeZone } from "../../features/account/api/update-profile.js";
 import { AuthCard } from "../../features/auth/components/auth-card.js";
 import { SignupForm } from "../../features/auth/components/signup-form.js";
 import { Link, navigate, useSearchParams } from "../../lib/router.js";
@@ -7,6 +9,7 @@ import { useDocumentTitle } from "../../lib/use-document-title.js";
 export function SignupPage() {
   useDocumentTitle("Create your account");
   const next = useSearchParams().get("next");
+  const queryClient = useQueryClient();
   return (
     <AuthCard
       title="Create your account"
@@ -23,7 +26,12 @@ export function SignupPage() {
         </>
       }
     >
-      <SignupForm onSignedUp={() => navigate(safeNextPath(next), { replace: true })} />
+      <SignupForm
+        onSignedUp={() => {
+          void adoptBrowserTimeZone(queryClient);
+          navigate(safeNextPath(next), { replace: true });
+        }}
+      />
     </AuthCard>
   );
 }

@@ -1,3 +1,4 @@
+import { VerifyEmailBanner } from "../../features/account/components/verify-email-banner.js";
 import { TasksView } from "../../features/tasks/components/tasks-view.js";
 import { useDocumentTitle } from "../../lib/use-document-title.js";
 import { AppShell } from "../app-shell.js";
@@ -6,6 +7,7 @@ export function TasksPage() {
   useDocumentTitle("Tasks");
   return (
     <AppShell title="Tasks">
+      <VerifyEmailBanner />
       <TasksView />
     </AppShell>
   );
