@@ -2,11 +2,15 @@ import { type ReactNode, useEffect, useRef } from "react";
 import { paths } from "../config/paths.js";
 import { useLocation } from "../lib/router.js";
 import { AccountPage } from "./routes/account-page.js";
+import { ConfirmEmailPage } from "./routes/confirm-email-page.js";
+import { ForgotPasswordPage } from "./routes/forgot-password-page.js";
 import { NotFoundPage } from "./routes/not-found-page.js";
+import { ResetPasswordPage } from "./routes/reset-password-page.js";
 import { SigninPage } from "./routes/signin-page.js";
 import { SignupPage } from "./routes/signup-page.js";
 import { TasksPage } from "./routes/tasks-page.js";
-import { GuestOnly, RequireSession } from "./session-gate.js";
+import { VerifyEmailPage } from "./routes/verify-email-page.js";
+import { AnyoneOnceKnown, GuestOnly, RequireSession } from "./session-gate.js";
 
 /** The route table: each path, who may see it, and its page. */
 const routes: Record<string, () => ReactNode> = {
@@ -29,6 +33,27 @@ const routes: Record<string, () => ReactNode> = {
     <GuestOnly>
       <SignupPage />
     </GuestOnly>
+  ),
+  [paths.forgotPassword.path]: () => (
+    <GuestOnly>
+      <ForgotPasswordPage />
+    </GuestOnly>
+  ),
+  // The emailed links work whoever is signed in here, or no one: the token says whose they are.
+  [paths.resetPassword.path]: () => (
+    <AnyoneOnceKnown>
+      <ResetPasswordPage />
+    </AnyoneOnceKnown>
+  ),
+  [paths.verifyEmail.path]: () => (
+    <AnyoneOnceKnown>
+      <VerifyEmailPage />
+    </AnyoneOnceKnown>
+  ),
+  [paths.confirmEmail.path]: () => (
+    <AnyoneOnceKnown>
+      <ConfirmEmailPage />
+    </AnyoneOnceKnown>
   ),
 };
 

@@ -39,6 +39,17 @@ export function GuestOnly({ children }: { children: ReactNode }) {
   return <Splash />;
 }
 
+/**
+ * Shows its page to anyone, once the session is known (so that the page can tell whether someone
+ * is signed in); while the server cannot be reached it still shows it: an emailed link's page
+ * says by itself when it cannot reach the server.
+ */
+export function AnyoneOnceKnown({ children }: { children: ReactNode }) {
+  const snapshot = useSession();
+  if (snapshot.status === "loading") return <Splash />;
+  return children;
+}
+
 function Splash() {
   return (
     <div className="flex min-h-dvh flex-col items-center justify-center gap-4 text-slate-600 dark:text-slate-400">

@@ -3,6 +3,7 @@ import { paths, safeNextPath } from "../../config/paths.js";
 import { AuthCard } from "../../features/auth/components/auth-card.js";
 import { SigninForm } from "../../features/auth/components/signin-form.js";
 import { Link, navigate, useSearchParams } from "../../lib/router.js";
+import { useSigninNotice } from "../../lib/signin-notice.js";
 import { useDocumentTitle } from "../../lib/use-document-title.js";
 import { useSession } from "../../lib/use-session.js";
 
@@ -16,7 +17,9 @@ export function SigninPage() {
   useDocumentTitle("Sign in");
   const next = useSearchParams().get("next");
   const snapshot = useSession();
-  const notice = snapshot.status === "signed-out" && snapshot.reason !== "none" ? notices[snapshot.reason] : null;
+  const left = useSigninNotice();
+  const reason = snapshot.status === "signed-out" && snapshot.reason !== "none" ? notices[snapshot.reason] : null;
+  const notice = left ?? reason;
   return (
     <AuthCard
       title="Sign in"
