@@ -3,7 +3,8 @@ import { hashQueue } from "../../src/server/auth/password-hash.js";
 import { bearer, jsonRequest, signUp } from "../helpers/auth-client.js";
 import { createTestApp, relaxedRateLimits, type TestApp } from "../helpers/test-app.js";
 
-const TOKEN = "metrics-token-for-the-tests-0123456789";
+// Low-entropy on purpose: the repository's secret scanner rightly flags anything that looks real.
+const TOKEN = "metrics".repeat(4);
 
 /** The value of one sample line, `name{labels} value`, or 0 when the series does not exist yet. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {

@@ -47,7 +47,7 @@ describe("WEB_CONCURRENCY on the embedded database", () => {
 });
 
 const REQUEST_TIMEOUT_MS = 5_000;
-const METRICS_TOKEN = "metrics-token-for-the-cluster-test";
+const METRICS_TOKEN = "metrics".repeat(4);
 
 interface Answer {
   status: number;

@@ -54,7 +54,8 @@ describe("migrations as a deploy step", () => {
   }, async () => {
     const env = await databaseEnv();
 
-    const refused = await runServerToExit({ ...env, MIGRATE_ON_START: "false" });
+    // A new PGlite data dir runs initdb first: slow on a busy machine.
+    const refused = await runServerToExit({ ...env, MIGRATE_ON_START: "false" }, 90_000);
     expect(refused.code).toBe(1);
     const lines = refused.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
