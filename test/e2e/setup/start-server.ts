@@ -9,6 +9,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The server under test, e.g. http://127.0.0.1:41234 */
     baseURL: string;
+    /** Its DATA_DIR: with no SMTP_URL set, the emails it sends are .eml files in its outbox/. */
+    dataDir: string;
   }
 }
 
@@ -83,6 +85,7 @@ export default async function startServer(project: TestProject) {
     throw error;
   }
   project.provide("baseURL", baseURL);
+  project.provide("dataDir", dataDir);
 
   return async () => {
     if (child.exitCode === null) {
