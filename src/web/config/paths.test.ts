@@ -7,7 +7,7 @@ describe("where to go after signing in", () => {
     expect(safeNextPath("/?status=pending&q=milk")).toBe("/?status=pending&q=milk");
   });
 
-  it("is never another site, nor the sign-in pages themselves", () => {
+  it("is never another site, nor a page for the signed-out (sign-in, sign-up, password reset)", () => {
     for (const next of [
       "//evil.example",
       "https://evil.example",
@@ -15,6 +15,8 @@ describe("where to go after signing in", () => {
       "javascript:alert(1)",
       "/signin",
       "/signup?next=/",
+      "/forgot-password",
+      "/reset-password?token=abc",
       "",
       null,
     ]) {
