@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import type { BenchDatabase } from "./bench-database.js";
 import type { Rate } from "./ceilings/run-for.js";
 import { runScript, startScript } from "./child-process.js";
@@ -87,4 +88,24 @@ export function betterOf(first: Ceilings, second: Ceilings): Ceilings {
   if (hash) result.hash = hash;
   if (http > 0) result.http = http;
   return result;
+}
+
+/**
+ * The cold start's ceiling: milliseconds from spawning a bare Node process to its first answer
+ * from the same database the server opens (bench/ceilings/cold-open.mjs). On PGlite the data dir
+ * has one owner: run it while no server holds it.
+ */
+export async function measureColdOpen(database: BenchDatabase): Promise<number> {
+  const target = database.kind === "pglite" ? (database.serverEnv.DATA_DIR ?? "") : database.ceilingTarget();
+  const started = performance.now();
+  const child = spawn(process.execPath, ["bench/ceilings/cold-open.mjs", target], {
+    env: { PATH: process.env.PATH ?? "" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const answeredAfter = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once("data", () => resolve(performance.now() - started));
+    child.once("exit", (code) => reject(new Error(`cold-open.mjs exited (${code}) before it answered`)));
+  });
+  await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)));
+  return answeredAfter;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import type autocannon from "autocannon";
 import type { BenchDatabase } from "./bench-database.js";
@@ -7,17 +8,27 @@ import {
   type Ceilings,
   HTTP_CONNECTIONS,
   measureCeiling,
+  measureColdOpen,
   SIGNIN_CONNECTIONS,
 } from "./ceilings.js";
 import { BENCH_PASSWORD, createTaskBody, measuredUser, SEEDED_USERS, seededUser, writerUser } from "./fixture.js";
-import { backgroundLoad, type LoadResult, type LoadTiming } from "./load.js";
+import { backgroundLoad, type LoadResult, type LoadTiming, runLoad } from "./load.js";
 import { progress } from "./progress.js";
 import { round2 } from "./report.js";
 import { type MeasuredLoad, ServerProbe } from "./server-probe.js";
 import { sleep, startServer } from "./server-process.js";
 import { type OwnerUnderStorm, ownerUnderStorm } from "./signin-storm.js";
 
-export const scenarioNames = ["health", "list", "create", "signin", "storm", "ownerstorm", "coldstart"] as const;
+export const scenarioNames = [
+  "health",
+  "list",
+  "create",
+  "signin",
+  "storm",
+  "ownerstorm",
+  "cluster",
+  "coldstart",
+] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 const COLD_STARTS = 3;
@@ -50,6 +61,10 @@ export interface ServerMeasurements {
   peakRssMiB: number;
   /** Sorted start times, ms; absent when cold start was not measured. */
   coldStartsMs?: number[];
+  /** Sorted times of a bare Node process opening the same database and answering one query, ms. */
+  coldOpensMs?: number[];
+  /** PostgreSQL only: the list on one process, then on WEB_CONCURRENCY=2, back to back. */
+  cluster?: { one: LoadResult; two: LoadResult };
 }
 
 /** Starts the server, runs the chosen scenarios against it, then measures its cold start. */
@@ -132,21 +147,92 @@ export async function measureServer(run: ScenarioRun): Promise<ServerMeasurement
     await server.stop();
     if (run.profile) probe.writeWindows(PROFILE_DIR);
   }
-  if (only.has("coldstart")) measured.coldStartsMs = await coldStarts(env, run.entry);
+  if (only.has("cluster") && database.kind === "postgres") measured.cluster = await oneAndTwoProcesses(env, run);
+  if (only.has("coldstart")) Object.assign(measured, await coldStarts(database, env, run.entry));
   return measured;
 }
 
-/** Process start to the first 200 of /api/ready on the existing data, a few times. */
-async function coldStarts(env: Record<string, string>, entry: string | undefined): Promise<number[]> {
-  const times: number[] = [];
+/**
+ * The list on one server process and then on two (WEB_CONCURRENCY=2), back to back, so that both
+ * meet the same machine. The client (autocannon), PostgreSQL and the servers share its cores.
+ */
+async function oneAndTwoProcesses(
+  env: Record<string, string>,
+  run: ScenarioRun,
+): Promise<{ one: LoadResult; two: LoadResult }> {
+  const listOn = async (workers: number) => {
+    const server = await startServer({ env: { ...env, WEB_CONCURRENCY: String(workers) }, entry: run.entry });
+    try {
+      // /api/ready answers as soon as one worker listens; autocannon's connections, once open, stay
+      // with the worker they reached. Wait until every worker has started and gone quiet.
+      await untilStarted(server.pid, workers);
+      const owner = await new ApiClient(server.url).signIn(measuredUser.email);
+      return await runLoad(
+        {
+          url: `${server.url}/api/${owner.userId}/tasks`,
+          connections: HTTP_CONNECTIONS,
+          headers: { authorization: `Bearer ${owner.token}` },
+        },
+        run.timing,
+      );
+    } finally {
+      await server.stop();
+    }
+  };
+  const one = await listOn(1);
+  const two = await listOn(2);
+  progress(
+    `list on one process ${one.rps.toFixed(0)}/s (p99 ${one.p99} ms), on two ${two.rps.toFixed(0)}/s (p99 ${two.p99} ms)`,
+  );
+  return { one, two };
+}
+
+/** Until `pid` has `workers` children (1: none) and the group used under 5 % of a core for half a second. */
+async function untilStarted(pid: number, workers: number): Promise<void> {
+  const children = () =>
+    readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  const cpuOf = (id: number) => {
+    try {
+      const fields = readFileSync(`/proc/${id}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return 0;
+    }
+  };
+  const groupCpu = () => [pid, ...children()].reduce((sum, id) => sum + cpuOf(id), 0);
+  const deadline = performance.now() + 60_000;
+  let before = groupCpu();
+  while (performance.now() < deadline) {
+    await sleep(500);
+    const now = groupCpu();
+    const started = workers === 1 || children().length >= workers;
+    if (started && now - before < 25) return;
+    before = now;
+  }
+  throw new Error(`the server's ${workers} workers did not settle within a minute`);
+}
+
+/**
+ * Process start to the first 200 of /api/ready on the existing data, a few times, each beside its
+ * ceiling: a bare Node process opening the same database and answering one query.
+ */
+async function coldStarts(
+  database: BenchDatabase,
+  env: Record<string, string>,
+  entry: string | undefined,
+): Promise<{ coldStartsMs: number[]; coldOpensMs: number[] }> {
+  const starts: number[] = [];
+  const opens: number[] = [];
   for (let i = 0; i < COLD_STARTS; i++) {
+    opens.push(await measureColdOpen(database));
     const server = await startServer({ env, entry });
-    times.push(server.readyAfterMs);
+    starts.push(server.readyAfterMs);
     await server.stop();
   }
-  times.sort((a, b) => a - b);
-  progress(`cold start: ${times.map(ms).join(", ")}`);
-  return times;
+  starts.sort((a, b) => a - b);
+  opens.sort((a, b) => a - b);
+  progress(`cold start: ${starts.map(ms).join(", ")}; bare open and one query: ${opens.map(ms).join(", ")}`);
+  return { coldStartsMs: starts, coldOpensMs: opens };
 }
 
 function ms(value: number): string {
