@@ -6,7 +6,7 @@ import { type Database, type DatabaseHandle, openDatabase } from "../../src/serv
 import { emailOutbox } from "../../src/server/db/schema/index.js";
 import { type DeliveryLimits, EmailSender } from "../../src/server/email/email-sender.js";
 import { type EmailMessage, queueEmail } from "../../src/server/email/queue-email.js";
-import { smtpTransport } from "../../src/server/email/transport.js";
+import { type EmailTransport, smtpTransport } from "../../src/server/email/transport.js";
 import { createLogger } from "../../src/server/logger.js";
 import { signUp, uniqueEmail } from "../helpers/auth-client.js";
 import { type SmtpInbox, startSmtpInbox, tokenFromLink } from "../helpers/smtp-inbox.js";
@@ -231,6 +231,63 @@ describe("bounds", () => {
       expect(await sender.runOnce()).toEqual({ sent: 1, retried: 0, failed: 0, more: false });
       expect(await sender.runOnce()).toEqual({ sent: 0, retried: 0, failed: 0, more: false });
       for (const to of recipients) expect(inbox.to(to)).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe("stopping", () => {
+  it("finishes the email being sent and hands the rest of its batch back, due at once, to the next sender", async () => {
+    const other = await createTestApp();
+    const otherDb = other.database.handle.db;
+    try {
+      const recipients = Array.from({ length: 5 }, () => uniqueEmail("stop"));
+      for (const to of recipients) await queue(resetEmail(to), otherDb);
+      let sending: () => void = () => {};
+      const started = new Promise<void>((resolve) => {
+        sending = resolve;
+      });
+      const sent: string[] = [];
+      // A slow mail server, so that stop() arrives in the middle of the batch.
+      const slow: EmailTransport = {
+        name: "smtp",
+        async send(email) {
+          sending();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          sent.push(email.to);
+        },
+        close() {},
+      };
+      const { logger } = capturedLogger();
+      const sender = new EmailSender({
+        db: otherDb,
+        logger,
+        transport: slow,
+        from: "x@localhost",
+        publicUrl: PUBLIC_URL,
+      });
+      sender.start();
+      await started;
+      await sender.stop();
+      expect(sent).toHaveLength(1);
+      const rows = await otherDb.select().from(emailOutbox).where(inArray(emailOutbox.recipient, recipients));
+      const left = rows.filter((row) => row.status === "pending");
+      expect(left).toHaveLength(4);
+      for (const row of left) {
+        expect(row.attempts).toBe(0);
+        expect(row.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
+      }
+      // The next sender delivers them.
+      const next = new EmailSender({
+        db: otherDb,
+        logger,
+        transport: smtpTransport(inbox.url),
+        from: "Taskvault <no-reply@localhost>",
+        publicUrl: PUBLIC_URL,
+      });
+      expect(await next.runOnce()).toMatchObject({ sent: 4 });
+      for (const row of left) expect(inbox.to(row.recipient)).toHaveLength(1);
     } finally {
       await other.close();
     }

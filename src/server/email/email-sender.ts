@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import { emailOutbox } from "../db/schema/index.js";
@@ -84,7 +84,7 @@ export class EmailSender {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private runAgain = false;
-  private stopped = true;
+  private stopped = false;
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -110,7 +110,10 @@ export class EmailSender {
     this.wake(0);
   }
 
-  /** Cancels the next run, waits for the one in progress (its claimed rows are settled), closes the transport. */
+  /**
+   * Cancels the next run and waits for the one in progress, which finishes the email it is sending
+   * and hands the rest of its batch back; then closes the transport.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
@@ -129,7 +132,13 @@ export class EmailSender {
     const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0 };
     for (;;) {
       const batch = await this.claim();
-      for (const email of batch) await this.deliver(email, counts);
+      for (const [i, email] of batch.entries()) {
+        if (this.stopped) {
+          await this.release(batch.slice(i));
+          return { ...counts, more: true };
+        }
+        await this.deliver(email, counts);
+      }
       if (batch.length < batchSize) return { ...counts, more: false };
       if (this.stopped || Date.now() - started >= runBudgetMs) return { ...counts, more: true };
     }
@@ -195,6 +204,22 @@ export class EmailSender {
       attempts: Number(row.attempts),
       createdAt: new Date(Number(row.created_ms)),
     }));
+  }
+
+  /**
+   * Hands claimed rows back unsent (the process is stopping): due at once for any other sender,
+   * and the claim does not count as an attempt.
+   */
+  private async release(emails: ClaimedEmail[]): Promise<void> {
+    await this.options.db
+      .update(emailOutbox)
+      .set({ attempts: sql`${emailOutbox.attempts} - 1`, nextAttemptAt: sql`now()` })
+      .where(
+        inArray(
+          emailOutbox.id,
+          emails.map((email) => email.id),
+        ),
+      );
   }
 
   private async deliver(email: ClaimedEmail, counts: DeliveryCounts): Promise<void> {
