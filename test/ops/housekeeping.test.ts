@@ -89,17 +89,15 @@ async function insertExpired(prefix: string, n: number): Promise<void> {
   await db
     .insert(sessionRevocations)
     .values(ids.map((sessionId) => ({ sessionId, revokedAt: longAgo, expiresAt: longAgo })));
-  await db
-    .insert(accountTokens)
-    .values(
-      ids.map((tokenHash) => ({
-        tokenHash,
-        userId: owner,
-        purpose: "reset-password",
-        email: "a@example.com",
-        expiresAt: past,
-      })),
-    );
+  await db.insert(accountTokens).values(
+    ids.map((tokenHash) => ({
+      tokenHash,
+      userId: owner,
+      purpose: "reset-password",
+      email: "a@example.com",
+      expiresAt: past,
+    })),
+  );
   await db
     .insert(emailOutbox)
     .values(
