@@ -1,5 +1,6 @@
 import { useAccount } from "../../features/account/api/get-account.js";
 import { AccountSection } from "../../features/account/components/account-section.js";
+import { AccountSummary } from "../../features/account/components/account-summary.js";
 import { ChangePasswordForm } from "../../features/account/components/change-password-form.js";
 import { DeleteAccount } from "../../features/account/components/delete-account.js";
 import { DevicesList } from "../../features/account/components/devices-list.js";
@@ -20,6 +21,7 @@ export function AccountPage() {
   return (
     <AppShell title="Account">
       <div className="max-w-4xl space-y-4 sm:space-y-6">
+        <AccountSummary user={user} />
         <AccountSection title="Profile" description="How Taskvault greets you, and the time zone your days follow.">
           <ProfileForm key={user.id} user={user} />
         </AccountSection>

@@ -1,8 +1,12 @@
 // @vitest-environment happy-dom
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { act, renderHook, waitFor } from "@testing-library/react";
+import { createElement, type ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { navigate } from "../../../lib/router.js";
 import { showToast, toastStore } from "../../../lib/toasts.js";
 import { deferred } from "../../../test/fake-server.js";
-import { FINISH_DELETES_MS, signOut } from "./sign-out.js";
+import { FINISH_DELETES_MS, signOut, useSignOut } from "./sign-out.js";
 
 const session = vi.hoisted(() => ({ signOut: vi.fn(async () => {}) }));
 vi.mock("../../../lib/api.js", () => ({ session }));
@@ -50,5 +54,33 @@ describe("signing out", () => {
     await vi.advanceTimersByTimeAsync(1);
     await done;
     expect(session.signOut).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("the sign-out button's mutation", () => {
+  function renderSignOut() {
+    const client = new QueryClient();
+    const wrapper = ({ children }: { children: ReactNode }) => createElement(QueryClientProvider, { client }, children);
+    return renderHook(() => useSignOut(), { wrapper }).result;
+  }
+
+  it("shows the sign-in page once signed out", async () => {
+    window.history.replaceState(null, "", "/account");
+    const result = renderSignOut();
+    act(() => result.current.mutate());
+    await waitFor(() => expect(window.location.pathname).toBe("/signin"));
+  });
+
+  it("leaves a person where they went meanwhile (the session gate sent them to sign in, they went on)", async () => {
+    window.history.replaceState(null, "", "/account");
+    const answered = deferred<void>();
+    session.signOut.mockImplementationOnce(() => answered.promise);
+    const result = renderSignOut();
+    act(() => result.current.mutate());
+    await waitFor(() => expect(session.signOut).toHaveBeenCalled());
+    navigate("/forgot-password");
+    answered.resolve();
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    expect(window.location.pathname).toBe("/forgot-password");
   });
 });

@@ -26,6 +26,11 @@ export async function signOut(): Promise<void> {
 export function useSignOut() {
   return useMutation({
     mutationFn: signOut,
-    onSettled: () => navigate(paths.signin.href(), { replace: true }),
+    onMutate: () => ({ from: window.location.pathname }),
+    // The page's session gate has usually sent the tab to sign in already; and by the time a slow
+    // sign-out is answered, the person may have gone on (to "Forgot password?"): stay there.
+    onSettled(_data, _error, _variables, context) {
+      if (window.location.pathname === context?.from) navigate(paths.signin.href(), { replace: true });
+    },
   });
 }
