@@ -109,6 +109,36 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGHUP", () => void rollingRestart());
+  cluster.on("message", (worker, message: { type?: string; id?: number }) => {
+    if (message?.type === LEAVING) worker.send({ type: LEFT, id: message.id });
+  });
+}
+
+const LEAVING = "taskvault:leaving";
+const LEFT = "taskvault:left";
+
+/**
+ * In a worker that has stopped serving, before it exits: one round trip to the primary. The
+ * primary hands each new connection to a worker over IPC and holds it until the worker accepts or
+ * returns it; a worker that exits with such a hand-off still in the pipe leaves that client
+ * hanging. Our server's close already told the primary to stop sending (the messages are ordered),
+ * so once the primary answers, every hand-off it sent before has arrived and been handed back.
+ */
+export function leavePrimary(): Promise<void> {
+  if (!cluster.isWorker || !process.connected) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, 2_000);
+    function done() {
+      clearTimeout(timer);
+      process.off("message", onMessage);
+      resolve();
+    }
+    function onMessage(message: { type?: string; id?: number }) {
+      if (message?.type === LEFT && message.id === process.pid) done();
+    }
+    process.on("message", onMessage);
+    process.send?.({ type: LEAVING, id: process.pid });
+  });
 }
 
 /** The group could not start; the reason is already on stderr. */

@@ -108,7 +108,10 @@ function childrenOf(pid: number): number[] {
   return children.sort();
 }
 
-describe.runIf(process.env.TEST_DATABASE_URL)("WEB_CONCURRENCY=2 on PostgreSQL", () => {
+// PGlite serves one process: the cluster exists only on PostgreSQL runs (TEST_DATABASE_URL).
+const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : () => {};
+
+describeOnPostgres("WEB_CONCURRENCY=2 on PostgreSQL", () => {
   let database: TestDatabase;
   let dataDir: string;
   let server: ServerProcess;
@@ -247,6 +250,33 @@ describe.runIf(process.env.TEST_DATABASE_URL)("WEB_CONCURRENCY=2 on PostgreSQL",
     // The replacement serves: connections reach both workers again.
     const answers = await Promise.all(Array.from({ length: 6 }, () => call(server.url, "GET", "/api/health")));
     expect(new Set(await Promise.all(answers.map(answeredBy)))).toEqual(new Set(workers));
+  });
+
+  it("on SIGHUP, replaces every worker in turn without failing a request", { timeout: 60_000 }, async () => {
+    const before = childrenOf(primaryPid);
+    const statuses: number[] = [];
+    const failures: string[] = [];
+    let restarting = true;
+    const loops = Array.from({ length: 4 }, async () => {
+      while (restarting) {
+        try {
+          statuses.push((await call(server.url, "GET", "/api/health")).status);
+        } catch (error) {
+          failures.push(String(error));
+        }
+      }
+    });
+    process.kill(primaryPid, "SIGHUP");
+    await until(() => {
+      const now = childrenOf(primaryPid);
+      return now.length === 2 && now.every((pid) => !before.includes(pid));
+    }, 45_000);
+    await until(() => logLines().some((l) => l.msg === "rolling restart done"), 10_000);
+    restarting = false;
+    await Promise.all(loops);
+    expect(failures).toEqual([]);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 200)).toBe(true);
   });
 
   it("answers /api/metrics from any worker with the whole group's numbers", async () => {
