@@ -81,6 +81,9 @@ describe("GET /api/metrics with METRICS_TOKEN", () => {
     const tasks = { route: "/api/:userId/tasks", method: "GET", status: "200" };
     await Promise.all([1, 2, 3].map(() => t.request(`/api/${user.id}/tasks`, { headers: bearer(user.token) })));
     await t.request(`/api/${user.id}/nothing-here`, { headers: bearer(user.token) });
+    // Refused by the body limit that guards /api/* before any route runs.
+    const tooBig = await t.request(`/api/${user.id}/tasks`, jsonRequest("POST", { title: "x".repeat(100_000) }));
+    expect(tooBig.status).toBe(413);
     const after = await scrape();
 
     const count = "taskvault_http_request_duration_seconds_count";
@@ -91,6 +94,8 @@ describe("GET /api/metrics with METRICS_TOKEN", () => {
     // The three requests fall in the histogram's buckets: the +Inf bucket holds them all.
     const inf = "taskvault_http_request_duration_seconds_bucket";
     expect(sample(after, inf, { ...tasks, le: "+Inf" }) - sample(before, inf, { ...tasks, le: "+Inf" })).toBe(3);
+    const guarded = { route: "/api/*", method: "POST", status: "413" };
+    expect(sample(after, count, guarded) - sample(before, count, guarded)).toBe(1);
     expect(after).not.toContain(user.id);
   });
 

@@ -35,7 +35,8 @@ function signinOutcome(status: number): string {
 /**
  * The process's metrics, in a registry of its own (tests build several apps in one process).
  * Labels are bounded: a route is the pattern that matched (`/api/:userId/tasks`), never the raw
- * path; anything no route matched is `unmatched`, and the web app's files are `web`.
+ * path; anything no route matched is `unmatched`, the web app's files are `web`, and what a guard on
+ * /api/* answered by itself (a CORS preflight, a 413) is `/api/*`.
  */
 export function createMetrics(sources: MetricsSources): Metrics {
   const registry = new Registry();
@@ -99,7 +100,11 @@ export function createMetrics(sources: MetricsSources): Metrics {
     const status = c.res.status;
     const method = c.req.method;
     let route = c.req.routePath;
-    if (route.endsWith("*")) route = status === 404 || status === 405 ? "unmatched" : "web";
+    // A wildcard answered: no route matched (404, 405), a guard on /api/* did (a CORS preflight,
+    // a body limit), or the web app's files did.
+    if (route.endsWith("*")) {
+      route = status === 404 || status === 405 ? "unmatched" : route.startsWith("/api/") ? "/api/*" : "web";
+    }
     const key = `${route} ${method} ${status}`;
     let child = children.get(key);
     if (child === undefined) {
