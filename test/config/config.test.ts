@@ -46,7 +46,13 @@ describe("loadConfig", () => {
       trustProxy: undefined,
       accessTokenTtl: 900,
       sessionTtl: 604800,
+      sessionMaxAge: 2_592_000,
+      refreshReuseGrace: 10,
+      maxSessionsPerUser: 50,
+      maxTasksPerUser: 10_000,
       logLevel: "info",
+      smtpUrl: undefined,
+      emailFrom: "Taskvault <no-reply@localhost>",
       rateLimits: defaultRateLimits,
     });
   });
