@@ -54,6 +54,23 @@ describe("MAX_SESSIONS_PER_USER", () => {
   });
 });
 
+describe("MAX_SESSIONS_PER_USER of one", () => {
+  it("answers every one of a burst of sign-ins with a session, and exactly one stays alive", async () => {
+    const single = await createTestApp({ database: t.database, env: { MAX_SESSIONS_PER_USER: "1" } });
+    try {
+      const user = await signUp(single);
+      // Each sign-in ends the others' sessions, even ones created a moment ago and not yet handed
+      // out: the sign-in whose session went that way opens another rather than failing.
+      const burst = await Promise.all(Array.from({ length: 20 }, () => signIn(single, user)));
+      expect(await liveSessions(user.id)).toBe(1);
+      const refreshes = await Promise.all(burst.map((s) => refresh(single, s.refreshToken)));
+      expect(refreshes.filter((r) => r.status === 200)).toHaveLength(1);
+    } finally {
+      await single.close();
+    }
+  });
+});
+
 describe("SESSION_MAX_AGE", () => {
   it("caps every access token at the session's absolute end", async () => {
     const user = await signUp(t);
