@@ -89,7 +89,12 @@ describe("loadConfig", () => {
   });
 
   it("accepts BETTER_AUTH_SECRET as an alias of AUTH_SECRET", () => {
-    const config = loadConfig({ DATA_DIR: dataDir, BETTER_AUTH_SECRET: SECRET, NODE_ENV: "production" });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      BETTER_AUTH_SECRET: SECRET,
+      NODE_ENV: "production",
+      PUBLIC_URL: "https://todo.example.com",
+    });
     expect(config.secrets).toEqual([SECRET]);
     expect(config.production).toBe(true);
   });
@@ -113,6 +118,11 @@ describe("loadConfig", () => {
     ["AUTH_SECRET", "too-short"],
     ["BETTER_AUTH_SECRET", "also-too-short"],
     ["AUTH_PREVIOUS_SECRETS", "short-old-secret"],
+    ["SESSION_MAX_AGE", "0"],
+    ["SESSION_MAX_AGE", "30d"],
+    ["REFRESH_REUSE_GRACE", "-1"],
+    ["MAX_SESSIONS_PER_USER", "0"],
+    ["MAX_TASKS_PER_USER", "lots"],
   ])("refuses %s=%s with a one-line ConfigError naming the variable", (name, value) => {
     const env: Record<string, string> = { [name]: value };
     if (name === "BETTER_AUTH_SECRET") env.AUTH_SECRET = "";
