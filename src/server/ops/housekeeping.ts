@@ -137,8 +137,12 @@ export class Housekeeping {
       .where(expired)
       .limit(this.batchSize)
       .for("update", { skipLocked: true });
-    const deleted = await db.delete(table).where(inArray(key, batch)).returning({ key });
-    return deleted.length;
+    // MATERIALIZED: as a plain `IN (subquery)`, PostgreSQL may rescan the subquery and lock (and
+    // delete) far more than one batch; a materialized CTE is evaluated exactly once.
+    const result = await db.execute(sql`
+      with batch as materialized (${batch})
+      delete from ${table} where ${key} in (select * from batch) returning 1`);
+    return (result as unknown as { rows: unknown[] }).rows.length;
   }
 }
 
