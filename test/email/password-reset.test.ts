@@ -244,3 +244,21 @@ describe("after a reset", () => {
     }
   });
 });
+
+describe("a password change", () => {
+  it("kills a reset link sent before it: the link was for the old password", async () => {
+    const { t, inbox } = world;
+    const user = await signUp(t);
+    await forgot(user.email);
+    const token = await emailedToken(inbox, user.email, "reset-password", 2);
+    const changed = await post(
+      t,
+      "/api/auth/change-password",
+      { currentPassword: user.password, newPassword: NEW_PASSWORD },
+      { token: user.token },
+    );
+    expect(changed.status).toBe(204);
+    await expectProblem(await reset(token, "yet another passphrase for taskvault"), 400, "token_invalid");
+    expect((await signIn(user.email, NEW_PASSWORD)).status).toBe(200);
+  });
+});

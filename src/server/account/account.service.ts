@@ -27,6 +27,7 @@ import {
   type StoredSession,
   updateProfile,
 } from "./account.repository.js";
+import { retireAccountTokens } from "./account-tokens.repo.js";
 import { deviceLabel, maskedAddress } from "./session-view.js";
 
 /** Where a password-checking request comes from: what its throttle and hash slot need. */
@@ -105,6 +106,8 @@ export class AccountService {
         const changed = await db.transaction(async (tx) => {
           const result = await replacePassword(tx, user.id, caller.sessionId, passwordHash);
           if (result) {
+            // Links made under the old password (a reset, a pending email change) die with it.
+            await retireAccountTokens(tx, user.id, ["reset-password", "change-email"]);
             await queueEmail(tx, { kind: "password-changed", to: user.email, name: user.name, userId: user.id });
           }
           return result;

@@ -1,4 +1,4 @@
-import { and, inArray, lt, lte, ne, type SQL, sql } from "drizzle-orm";
+import { and, lt, lte, ne, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
 import {
