@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { type AddressInfo, createServer } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -110,6 +112,37 @@ function childrenOf(pid: number): number[] {
 
 // PGlite serves one process: the cluster exists only on PostgreSQL runs (TEST_DATABASE_URL).
 const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : () => {};
+
+describeOnPostgres("a WEB_CONCURRENCY group that cannot start", () => {
+  it("exits 1, every worker gone, saying why when the port is taken", { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), "taskvault-cluster-"));
+    const taken = createServer().listen(0, "127.0.0.1");
+    await once(taken, "listening");
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const run = await runServerToExit(
+        {
+          DATABASE_URL: database.url as string,
+          DATA_DIR: dataDir,
+          AUTH_SECRET: TEST_SECRET,
+          WEB_CONCURRENCY: "2",
+          PORT: String(port),
+          HOST: "127.0.0.1",
+        },
+        45_000,
+      );
+      // runServerToExit waits for the output pipes to close, which the workers hold too: all gone.
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("EADDRINUSE");
+      expect(run.stderr).toContain("Taskvault could not start: a worker could not start (its reason is above)");
+    } finally {
+      taken.close();
+      await database.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describeOnPostgres("WEB_CONCURRENCY=2 on PostgreSQL", () => {
   let database: TestDatabase;
