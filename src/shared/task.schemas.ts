@@ -101,6 +101,14 @@ export type Task = z.infer<typeof taskSchema>;
 export const taskListSchema = z.object({ tasks: z.array(taskSchema), nextCursor: z.string().nullable() });
 export type TaskList = z.infer<typeof taskListSchema>;
 
+/** GET /api/{userId}/tasks/counts: how many tasks the user has, in total and by status. */
+export const taskCountsSchema = z.object({
+  all: z.number().int(),
+  pending: z.number().int(),
+  completed: z.number().int(),
+});
+export type TaskCounts = z.infer<typeof taskCountsSchema>;
+
 export const sortFields = ["createdAt", "updatedAt", "dueAt", "priority", "title"] as const;
 export type SortField = (typeof sortFields)[number];
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, arrayContains, asc, desc, eq, fillPlaceholders, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgUpdateSetSource } from "drizzle-orm/pg-core";
-import type { ListQuery, Priority, Task, TaskInput, TaskPatch } from "../../shared/task.schemas.js";
+import type { ListQuery, Priority, Task, TaskCounts, TaskInput, TaskPatch } from "../../shared/task.schemas.js";
 import { priorities } from "../../shared/task.schemas.js";
 import { type BuiltStatement, type Database, selectRows } from "../db/client.js";
 import { tasks, users } from "../db/schema/index.js";
@@ -404,6 +404,20 @@ export class UserTasks {
       .where(this.owned)
       .orderBy(asc(tasks.createdAt), asc(tasks.id));
     return rows.map(toTask);
+  }
+
+  /** How many tasks this user has, by status: one count over the (user, completed) index. */
+  async counts(): Promise<TaskCounts> {
+    const [row] = await this.db
+      .select({
+        all: sql<number>`count(*)::int`,
+        completed: sql<number>`(count(*) filter (where ${tasks.completed}))::int`,
+      })
+      .from(tasks)
+      .where(this.owned);
+    const all = row?.all ?? 0;
+    const completed = row?.completed ?? 0;
+    return { all, pending: all - completed, completed };
   }
 
   async get(id: string): Promise<StoredTask | undefined> {

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import {
   completeBodySchema,
   listQuerySchema,
+  taskCountsSchema,
   taskInputSchema,
   taskListSchema,
   taskPatchSchema,
@@ -62,6 +63,16 @@ export const listTasksRoute = createRoute({
     ...guarded,
     ...invalid,
   },
+});
+
+export const countTasksRoute = createRoute({
+  method: "get",
+  path: "/api/{userId}/tasks/counts",
+  tags: ["tasks"],
+  summary: "Count tasks: all, pending and completed",
+  security,
+  request: { params: userParams },
+  responses: { 200: jsonContent(taskCountsSchema, "How many tasks, in total and by status"), ...guarded },
 });
 
 export const createTaskRoute = createRoute({
@@ -185,6 +196,12 @@ export function addTaskRoutes(app: OpenAPIHono<AppEnv>, deps: TaskRouteDeps): vo
     const query = parseWith(listQuerySchema, queryOf(c));
     const page = await tasksOf(c).list(query);
     return c.json({ tasks: page.tasks.map((t) => t.task), nextCursor: page.nextCursor }, 200);
+  });
+
+  // Before the one-task routes: "counts" would otherwise be read as a task id (and answer 404).
+  addRoute<TasksEnv>(app, countTasksRoute, async (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json(await tasksOf(c).counts(), 200);
   });
 
   addRoute<TasksEnv>(app, createTaskRoute, async (c) => {
