@@ -1,23 +1,10 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import { type Task, type taskInputSchema, taskSchema } from "../../../../shared/task.schemas.js";
 import { api } from "../../../lib/api.js";
-import { forgottenSinceNow } from "../../../lib/forget-user.js";
-import { clearNetworkFailure } from "../../../lib/network-problems.js";
-import { useCurrentUser } from "../../../lib/use-session.js";
-import { quoteTitle, reportTaskFailure } from "../lib/report-task-failure.js";
+import { quoteTitle } from "../lib/report-task-failure.js";
 import { newTaskDraft } from "../lib/task-drafts.js";
-import {
-  adjustCount,
-  insertCachedTask,
-  refetchWhenIdle,
-  removeCachedTask,
-  restoreTasks,
-  snapshotTasks,
-  taskMutationKey,
-  updateCachedTask,
-} from "./task-cache.js";
 import { tasksPath } from "./task-keys.js";
+import { useTaskMutation } from "./task-mutation.js";
 
 export type TaskCreateInput = z.input<typeof taskInputSchema>;
 
@@ -49,42 +36,25 @@ export const isPlaceholder = (task: Task) => task.id.startsWith("pending-");
 
 /** Adds a task at once; if the server refuses, it goes away and its title returns to the input. */
 export function useCreateTask() {
-  const client = useQueryClient();
-  const user = useCurrentUser();
-  const forgotten = forgottenSinceNow();
-  const mutation = useMutation({
-    mutationKey: taskMutationKey,
-    mutationFn: (body: TaskCreateInput) => createTask(user.id, body),
-    async onMutate(body) {
-      const snapshot = await snapshotTasks(client, user.id);
+  return useTaskMutation({
+    send: (userId, body: TaskCreateInput) => createTask(userId, body),
+    apply(cache, body) {
       const placeholder = placeholderTask(body);
-      insertCachedTask(client, user.id, placeholder);
-      adjustCount(client, user.id, "pending", 1);
-      return { snapshot, placeholder };
+      cache.insert(placeholder);
+      cache.adjustCount("pending", 1);
+      return placeholder;
     },
-    onSuccess(task, _body, context) {
-      clearNetworkFailure(`create:${task.title}`);
-      if (context) updateCachedTask(client, user.id, context.placeholder.id, () => task);
-    },
-    onError(error, body, context) {
-      // Once the user is forgotten, a late refusal must not bring their title back into the input.
-      if (forgotten()) return;
-      if (context) {
-        restoreTasks(client, context.snapshot);
-        removeCachedTask(client, user.id, context.placeholder.id);
-      }
+    saved: (cache, task, _body, placeholder) => placeholder && cache.replace(placeholder.id, task),
+    key: (body) => `create:${body.title}`,
+    failed(_error, body, cache, placeholder) {
+      if (placeholder) cache.remove(placeholder.id);
       if (newTaskDraft.get() === "") newTaskDraft.set(body.title);
-      reportTaskFailure({
-        error,
+      return {
         message: `Couldn't add ${quoteTitle(body.title)}.`,
-        key: `create:${body.title}`,
-        retry: () => {
+        beforeRetry: () => {
           if (newTaskDraft.get() === body.title) newTaskDraft.set("");
-          mutation.mutate(body);
         },
-      });
+      };
     },
-    onSettled: () => refetchWhenIdle(client, user.id),
   });
-  return mutation;
 }

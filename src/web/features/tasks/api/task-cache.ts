@@ -1,7 +1,6 @@
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
-import type { Task } from "../../../../shared/task.schemas.js";
+import type { Task, TaskCounts } from "../../../../shared/task.schemas.js";
 import type { TaskFilters } from "../lib/task-filters.js";
-import type { TaskCount } from "./count-tasks.js";
 import type { TaskPages } from "./list-tasks.js";
 import { taskKeys } from "./task-keys.js";
 
@@ -42,6 +41,16 @@ export function updateCachedTask(client: QueryClient, userId: string, id: string
   mapPages(client, userId, (tasks) => tasks.map((task) => (task.id === id ? update(task) : task)));
 }
 
+/**
+ * Puts the saved task where its stand-in (`replacedId`) was, and drops any other copy of it: a
+ * remote event may have brought the same task in meanwhile.
+ */
+export function replaceCachedTask(client: QueryClient, userId: string, replacedId: string, task: Task) {
+  mapPages(client, userId, (tasks) =>
+    tasks.flatMap((cached) => (cached.id === replacedId ? [task] : cached.id === task.id ? [] : [cached])),
+  );
+}
+
 /** Removes one task from every list. */
 export function removeCachedTask(client: QueryClient, userId: string, id: string) {
   mapPages(client, userId, (tasks) => tasks.filter((task) => task.id !== id));
@@ -50,6 +59,31 @@ export function removeCachedTask(client: QueryClient, userId: string, id: string
 /** Adds a task at the top of every list whose filters it matches (the refetch then sorts it). */
 export function insertCachedTask(client: QueryClient, userId: string, task: Task) {
   mapPages(client, userId, (tasks, filters, page) => (page === 0 && matches(task, filters) ? [task, ...tasks] : tasks));
+}
+
+/**
+ * The server's copy of a task, merged into every list: replaced where shown (unless the cache
+ * already holds a later version), dropped from lists whose filters it no longer matches, added at
+ * the top of those it now matches. Used for the server's answers and for remote events alike.
+ */
+export function mergeServerTask(client: QueryClient, userId: string, task: Task) {
+  for (const [key, data] of client.getQueriesData<TaskPages>({ queryKey: taskKeys.lists(userId) })) {
+    if (!data) continue;
+    const cached = data.pages.flatMap((page) => page.tasks).find((t) => t.id === task.id);
+    if (cached && isOlder(task, cached)) continue;
+    const fits = matches(task, key[3] as TaskFilters);
+    if (!cached && !fits) continue;
+    const pages = data.pages.map((page, i) => {
+      const kept = page.tasks.flatMap((t) => (t.id !== task.id ? [t] : fits ? [task] : []));
+      return { ...page, tasks: !cached && i === 0 ? [task, ...kept] : kept };
+    });
+    client.setQueryData<TaskPages>(key, { ...data, pages });
+  }
+}
+
+/** Every write moves `updatedAt` forward on the server, so an older one is a stale copy. */
+function isOlder(task: Task, than: Task): boolean {
+  return Date.parse(task.updatedAt) < Date.parse(than.updatedAt);
 }
 
 function matches(task: Task, filters: TaskFilters): boolean {
@@ -62,10 +96,12 @@ function matches(task: Task, filters: TaskFilters): boolean {
   );
 }
 
-/** Moves the pending/completed counts by `delta` at once; the next refetch corrects them. */
+/** Moves the pending/completed counts (and the total) by `delta` at once; the next refetch corrects them. */
 export function adjustCount(client: QueryClient, userId: string, status: "pending" | "completed", delta: number) {
-  client.setQueryData<TaskCount>(taskKeys.count(userId, status), (count) =>
-    count ? { ...count, count: Math.max(0, count.count + delta) } : count,
+  client.setQueryData<TaskCounts>(taskKeys.counts(userId), (counts) =>
+    counts
+      ? { ...counts, all: Math.max(0, counts.all + delta), [status]: Math.max(0, counts[status] + delta) }
+      : counts,
   );
 }
 
@@ -80,4 +116,27 @@ export function moveBetweenCounts(client: QueryClient, userId: string, was: bool
 export function refetchWhenIdle(client: QueryClient, userId: string): Promise<void> | undefined {
   if (client.isMutating({ mutationKey: taskMutationKey }) > 1) return undefined;
   return client.invalidateQueries({ queryKey: taskKeys.all(userId) });
+}
+
+/** The cache writes of one user's tasks, bound to the client: what mutations and remote events use. */
+export interface TaskCache {
+  update(id: string, change: (task: Task) => Task): void;
+  replace(replacedId: string, task: Task): void;
+  remove(id: string): void;
+  insert(task: Task): void;
+  merge(task: Task): void;
+  adjustCount(status: "pending" | "completed", delta: number): void;
+  moveBetweenCounts(was: boolean, now: boolean): void;
+}
+
+export function taskCache(client: QueryClient, userId: string): TaskCache {
+  return {
+    update: (id, change) => updateCachedTask(client, userId, id, change),
+    replace: (replacedId, task) => replaceCachedTask(client, userId, replacedId, task),
+    remove: (id) => removeCachedTask(client, userId, id),
+    insert: (task) => insertCachedTask(client, userId, task),
+    merge: (task) => mergeServerTask(client, userId, task),
+    adjustCount: (status, delta) => adjustCount(client, userId, status, delta),
+    moveBetweenCounts: (was, now) => moveBetweenCounts(client, userId, was, now),
+  };
 }

@@ -5,8 +5,7 @@ export const taskKeys = {
   all: (userId: string) => ["tasks", userId] as const,
   lists: (userId: string) => ["tasks", userId, "list"] as const,
   list: (userId: string, filters: TaskFilters) => ["tasks", userId, "list", filters] as const,
-  counts: (userId: string) => ["tasks", userId, "count"] as const,
-  count: (userId: string, status: "pending" | "completed") => ["tasks", userId, "count", status] as const,
+  counts: (userId: string) => ["tasks", userId, "counts"] as const,
 };
 
 /** `/api/{userId}/tasks` and below. */

@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, renderHook, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Task } from "../../../../shared/task.schemas.js";
+import type { Task, TaskCounts } from "../../../../shared/task.schemas.js";
 import { ApiError, NetworkError } from "../../../lib/api-error.js";
 import { forgetUser } from "../../../lib/forget-user.js";
 import { networkProblems, retryNetworkFailures } from "../../../lib/network-problems.js";
@@ -12,7 +12,6 @@ import { user } from "../../../test/fake-server.js";
 import { pendingDeletes } from "../lib/pending-deletes.js";
 import { editDraft, editingTaskId, newTaskDraft } from "../lib/task-drafts.js";
 import { defaultFilters } from "../lib/task-filters.js";
-import type { TaskCount } from "./count-tasks.js";
 import { useCreateTask } from "./create-task.js";
 import { useDeleteTask } from "./delete-task.js";
 import type { TaskPages } from "./list-tasks.js";
@@ -55,7 +54,7 @@ function shown(): Task[] {
   return client.getQueryData<TaskPages>(listKey)?.pages.flatMap((p) => p.tasks) ?? [];
 }
 function count(status: "pending" | "completed"): number | undefined {
-  return client.getQueryData<TaskCount>(taskKeys.count(user.id, status))?.count;
+  return client.getQueryData<TaskCounts>(taskKeys.counts(user.id))?.[status];
 }
 
 const refused = (path: string, message: string) =>
@@ -71,8 +70,7 @@ const refused = (path: string, message: string) =>
 beforeEach(() => {
   client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Number.POSITIVE_INFINITY } } });
   client.setQueryData<TaskPages>(listKey, { pages: [{ tasks: [milk], nextCursor: null }], pageParams: [null] });
-  client.setQueryData<TaskCount>(taskKeys.count(user.id, "pending"), { count: 1, capped: false });
-  client.setQueryData<TaskCount>(taskKeys.count(user.id, "completed"), { count: 0, capped: false });
+  client.setQueryData<TaskCounts>(taskKeys.counts(user.id), { all: 1, pending: 1, completed: 0 });
   request.mockReset();
   toastStore.set([]);
   networkProblems.set([]);

@@ -1,22 +1,11 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import { type Task, taskPatchSchema, taskSchema } from "../../../../shared/task.schemas.js";
 import { api } from "../../../lib/api.js";
-import { forgottenSinceNow } from "../../../lib/forget-user.js";
-import { clearNetworkFailure } from "../../../lib/network-problems.js";
-import { useCurrentUser } from "../../../lib/use-session.js";
-import { quoteTitle, reportTaskFailure } from "../lib/report-task-failure.js";
+import { quoteTitle } from "../lib/report-task-failure.js";
 import { editDraft, editingTaskId } from "../lib/task-drafts.js";
 import { formErrorsFromProblem } from "../lib/task-form.js";
-import {
-  moveBetweenCounts,
-  refetchWhenIdle,
-  restoreTasks,
-  snapshotTasks,
-  taskMutationKey,
-  updateCachedTask,
-} from "./task-cache.js";
 import { tasksPath } from "./task-keys.js";
+import { useTaskMutation } from "./task-mutation.js";
 
 export type TaskPatchInput = z.input<typeof taskPatchSchema>;
 
@@ -48,43 +37,25 @@ export function applyPatch(task: Task, patch: TaskPatchInput, now = new Date()):
 
 /** Saves an edit optimistically; a refusal rolls it back and offers the typed edit again. */
 export function useUpdateTask() {
-  const client = useQueryClient();
-  const user = useCurrentUser();
-  const forgotten = forgottenSinceNow();
-  const mutation = useMutation({
-    mutationKey: taskMutationKey,
-    scope: { id: "task-edits" },
-    mutationFn: ({ task, patch }: { task: Task; patch: TaskPatchInput }) => updateTask(user.id, task.id, patch),
-    async onMutate({ task, patch }) {
-      const snapshot = await snapshotTasks(client, user.id);
+  return useTaskMutation({
+    scope: "task-edits",
+    send: (userId, { task, patch }: { task: Task; patch: TaskPatchInput }) => updateTask(userId, task.id, patch),
+    apply(cache, { task, patch }) {
       const next = applyPatch(task, patch);
-      updateCachedTask(client, user.id, task.id, () => next);
-      moveBetweenCounts(client, user.id, task.completed, next.completed);
-      return { snapshot };
+      cache.update(task.id, () => next);
+      cache.moveBetweenCounts(task.completed, next.completed);
     },
-    onSuccess(saved, { task }) {
-      clearNetworkFailure(`update:${task.id}`);
-      updateCachedTask(client, user.id, task.id, () => saved);
-    },
-    onError(error, { task, patch }, context) {
-      // Once the user is forgotten, a late refusal must not restore their tasks or offer their edit.
-      if (forgotten()) return;
-      if (context) restoreTasks(client, context.snapshot);
-      reportTaskFailure({
-        error,
-        message: `Couldn't save your changes to ${quoteTitle(task.title)}.`,
-        key: `update:${task.id}`,
-        retry: () => mutation.mutate({ task, patch }),
-        action: {
-          label: "Edit again",
-          onAction: () => {
-            editDraft.set({ taskId: task.id, patch, errors: formErrorsFromProblem(error) });
-            editingTaskId.set(task.id);
-          },
+    saved: (cache, saved, { task }) => cache.update(task.id, () => saved),
+    key: ({ task }) => `update:${task.id}`,
+    failed: (error, { task, patch }) => ({
+      message: `Couldn't save your changes to ${quoteTitle(task.title)}.`,
+      action: {
+        label: "Edit again",
+        onAction: () => {
+          editDraft.set({ taskId: task.id, patch, errors: formErrorsFromProblem(error) });
+          editingTaskId.set(task.id);
         },
-      });
-    },
-    onSettled: () => refetchWhenIdle(client, user.id),
+      },
+    }),
   });
-  return mutation;
 }

@@ -36,8 +36,8 @@ export function TasksView() {
   const tasks = useMemo(() => loaded.filter((task) => !hidden.has(task.id)), [loaded, hidden]);
   const tags = useMemo(() => [...new Set(loaded.flatMap((task) => task.tags))].sort(), [loaded]);
   const hiddenByStatus = hiddenCounts(hidden);
-  const pending = countLabel(counts.pending, hiddenByStatus.pending);
-  const completed = countLabel(counts.completed, hiddenByStatus.completed);
+  const pending = countLabel(counts?.pending, hiddenByStatus.pending);
+  const completed = countLabel(counts?.completed, hiddenByStatus.completed);
 
   useHotkeys({
     n: () => newTaskRef.current?.focus(),

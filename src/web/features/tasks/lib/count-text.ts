@@ -1,9 +1,7 @@
-import type { TaskCount } from "../api/count-tasks.js";
-
-/** "0", "7", "1000+". */
-export function countLabel(count: TaskCount | undefined, hidden: number): string | undefined {
-  if (!count) return undefined;
-  return count.capped ? `${count.count}+` : String(Math.max(0, count.count - hidden));
+/** "0", "7": the server's count less the tasks hidden while their delete can still be undone. */
+export function countLabel(count: number | undefined, hidden: number): string | undefined {
+  if (count === undefined) return undefined;
+  return String(Math.max(0, count - hidden));
 }
 
 /** "Nothing left to do", "1 task left to do", "12 tasks left to do". */
