@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { BrandMark } from "../components/brand-mark.js";
 import { paths } from "../config/paths.js";
+import { LiveStatus } from "../features/tasks/components/live-status.js";
 import { Link } from "../lib/router.js";
 import { UserMenu } from "./user-menu.js";
 
@@ -17,7 +18,10 @@ export function AppShell({ title, aside, children }: { title: string; aside?: Re
           >
             <BrandMark />
           </Link>
-          <UserMenu />
+          <div className="flex items-center gap-3">
+            <LiveStatus />
+            <UserMenu />
+          </div>
         </div>
       </header>
       <main id="main" className="mx-auto max-w-6xl px-4 pt-4 pb-28 sm:px-6 sm:pt-6">

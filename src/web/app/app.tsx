@@ -2,6 +2,7 @@ import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { NetworkBanner } from "../components/network-banner.js";
 import { ToastRegion } from "../components/toast-region.js";
+import { useLiveTasks } from "../features/tasks/api/live-tasks.js";
 import { session } from "../lib/api.js";
 import { forgetUserWhenSessionEnds } from "../lib/forget-user.js";
 import { endAllToasts } from "../lib/toasts.js";
@@ -23,8 +24,15 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
     <QueryClientProvider client={queryClient}>
       <SkipLink />
       <NetworkBanner />
+      <LiveUpdates />
       <Routes />
       <ToastRegion />
     </QueryClientProvider>
   );
+}
+
+/** One event stream per tab, while someone is signed in, whatever page is showing. */
+function LiveUpdates() {
+  useLiveTasks();
+  return null;
 }
