@@ -14,6 +14,8 @@ export interface EventStreamOptions {
   fetch?: typeof fetch;
   /** First delay after a failure (doubled each time, with jitter) and its cap. */
   minDelayMs?: number;
+  /** The pause before reconnecting after the server ended the stream (token expiry), unless it sent `retry:`. */
+  reopenDelayMs?: number;
   maxDelayMs?: number;
   /** No byte for this long means a dead connection (the server pings every 15 s). */
   idleTimeoutMs?: number;
@@ -22,13 +24,17 @@ export interface EventStreamOptions {
 
 type Outcome = { kind: "ended" } | { kind: "failed"; retryAfterMs?: number } | { kind: "stop" };
 
+/** A stream the server closed sooner than this after opening counts as a failure (no hot loop). */
+const SHORTEST_STREAM_MS = 1000;
+
 /**
  * Follows a Server-Sent Events stream with `fetch`, so that the access token travels in the
  * Authorization header (EventSource cannot send one). The token comes from the session, which
  * renews it; a 401 asks the session for a new one, and a session that cannot be renewed (signed
  * out, revoked, expired) ends the stream, the session having already signed the tab out. Every
  * reconnect sends `Last-Event-ID`, so no event is lost; failures back off exponentially with
- * jitter (or as `Retry-After` says), a clean end reconnects after the server's `retry:` or a second.
+ * jitter (or as `Retry-After` says); the server ending the stream (its token expired) reopens it
+ * at once with a fresh token, or after the server's `retry:`.
  *
  * @example
  *   const stream = openEventStream({ path: "/api/u1/events", session, onEvent: (e) => … });
@@ -37,6 +43,7 @@ type Outcome = { kind: "ended" } | { kind: "failed"; retryAfterMs?: number } | {
 export function openEventStream(options: EventStreamOptions): { close(): void } {
   const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const minDelayMs = options.minDelayMs ?? 1000;
+  const reopenDelayMs = options.reopenDelayMs ?? 250;
   const maxDelayMs = options.maxDelayMs ?? 30_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 45_000;
   const random = options.random ?? Math.random;
@@ -103,11 +110,17 @@ export function openEventStream(options: EventStreamOptions): { close(): void } 
         const retryAfter = Number(response.headers.get("retry-after"));
         return { kind: "failed", retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined };
       }
-      failures = 0;
       setState("live");
       options.onOpen?.(lastEventId !== "");
-      await read(response.body, attempt);
-      return attempt.signal.aborted ? { kind: "failed" } : { kind: "ended" };
+      const openedAt = Date.now();
+      let broke = false;
+      await read(response.body, attempt).catch(() => {
+        broke = true;
+      });
+      const lasted = Date.now() - openedAt >= SHORTEST_STREAM_MS;
+      if (lasted) failures = 0;
+      if (closed()) return { kind: "stop" };
+      return broke || attempt.signal.aborted || !lasted ? { kind: "failed" } : { kind: "ended" };
     } catch {
       return closed() ? { kind: "stop" } : { kind: "failed" };
     } finally {
@@ -116,7 +129,7 @@ export function openEventStream(options: EventStreamOptions): { close(): void } 
   }
 
   function delayAfter(outcome: Outcome): number {
-    if (outcome.kind !== "failed") return serverRetryMs ?? minDelayMs;
+    if (outcome.kind !== "failed") return serverRetryMs ?? reopenDelayMs;
     failures++;
     const backoff = Math.min(maxDelayMs, minDelayMs * 2 ** (failures - 1)) * (0.5 + random() / 2);
     return Math.max(backoff, outcome.retryAfterMs ?? 0);
