@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { Writable } from "node:stream";
 import { eq, inArray, like, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import {
   retiredRefreshTokens,
   sessionRevocations,
   sessions,
+  taskChanges,
   verifications,
 } from "../../src/server/db/schema/index.js";
 import { createLogger } from "../../src/server/logger.js";
@@ -77,6 +78,13 @@ function sessionRow(id: string, expiresAt: Date) {
 }
 
 const WEEK = 7 * 24 * HOUR;
+const DAY = 24 * HOUR;
+
+/** Change-log rows of the owner, told apart by their task_id (the test's prefix); seqs unique. */
+function changeRows(taskIds: string[], at: Date) {
+  const base = randomInt(2 ** 40);
+  return taskIds.map((taskId, i) => ({ userId: owner, seq: base + i, kind: "updated", taskId, at }));
+}
 
 /** Inserts `n` rows past their time into each of the tables. */
 async function insertExpired(prefix: string, n: number): Promise<void> {
@@ -103,6 +111,7 @@ async function insertExpired(prefix: string, n: number): Promise<void> {
     .values(
       ids.map((recipient) => ({ kind: "password-changed", recipient, status: "sent", finishedAt: ago(WEEK + HOUR) })),
     );
+  await db.insert(taskChanges).values(changeRows(ids, ago(DAY + HOUR)));
 }
 
 /** How many of this test's rows each table still holds. */
@@ -149,6 +158,12 @@ async function remaining(prefix: string): Promise<PurgeCounts> {
         .from(emailOutbox)
         .where(like(emailOutbox.recipient, `${prefix}%`)),
     ),
+    taskChanges: await count(
+      db
+        .select({ n })
+        .from(taskChanges)
+        .where(like(taskChanges.taskId, `${prefix}%`)),
+    ),
   };
 }
 
@@ -159,6 +174,7 @@ const each = (n: number): PurgeCounts => ({
   sessionRevocations: n,
   accountTokens: n,
   emailOutbox: n,
+  taskChanges: n,
 });
 
 describe("the purge", () => {
@@ -213,6 +229,10 @@ describe("the purge", () => {
       email(id("e-failed"), "failed", ago(WEEK - HOUR)),
       { ...email(id("e-pending"), "pending", null), createdAt: ago(2 * WEEK) },
     ]);
+    // The change log keeps a day.
+    await db
+      .insert(taskChanges)
+      .values([...changeRows([id("c-old")], ago(DAY + HOUR)), ...changeRows([id("c-recent")], ago(DAY - HOUR))]);
 
     const { job, lines, warnings } = housekeeping();
     expect(await job.runOnce()).toEqual(each(1));
@@ -249,6 +269,11 @@ describe("the purge", () => {
       .where(inArray(sessionRevocations.sessionId, [id("s-old"), id("s-recent"), id("s-unexpired"), id("expired")]));
     // The purged session is revoked like any deleted session (the trigger), so its tokens stop.
     expect(revoked.map((r) => r.sessionId).sort()).toEqual([id("expired"), id("s-recent"), id("s-unexpired")].sort());
+    const changesLeft = await db
+      .select({ id: taskChanges.taskId })
+      .from(taskChanges)
+      .where(like(taskChanges.taskId, `${prefix}%`));
+    expect(changesLeft.map((r) => r.id)).toEqual([id("c-recent")]);
 
     expect(warnings()).toEqual([]);
     expect(lines.filter((l) => l.msg === "housekeeping: purged expired rows")).toEqual([
@@ -316,6 +341,7 @@ describe("the purge", () => {
       "sessionRevocations",
       "accountTokens",
       "emailOutbox",
+      "taskChanges",
     ]);
   });
 });

@@ -7,6 +7,7 @@ import {
   rateLimits,
   sessionRevocations,
   sessions,
+  taskChanges,
   verifications,
 } from "../db/schema/index.js";
 import type { Logger } from "../logger.js";
@@ -15,6 +16,11 @@ import type { Logger } from "../logger.js";
 export const PURGE_BATCH_SIZE = 1000;
 /** How long a sent or given-up email's row (who, when, no content) is kept, days. */
 export const FINISHED_EMAIL_RETENTION_DAYS = 7;
+/**
+ * How long the live updates' change log keeps a change, hours: a client reconnecting with an
+ * older Last-Event-ID is told to reload everything (docs/decisions/015).
+ */
+export const TASK_CHANGE_RETENTION_HOURS = 24;
 /** How often each process purges, on average. */
 export const HOUSEKEEPING_INTERVAL_MS = 5 * 60_000;
 
@@ -26,6 +32,7 @@ export interface PurgeCounts {
   sessionRevocations: number;
   accountTokens: number;
   emailOutbox: number;
+  taskChanges: number;
 }
 
 export interface HousekeepingOptions {
@@ -37,6 +44,8 @@ export interface HousekeepingOptions {
    * while a token it revoked could still verify.
    */
   revocationRetentionSeconds: number;
+  /** How long the change log keeps a change, seconds (default TASK_CHANGE_RETENTION_HOURS; tests shorten it). */
+  taskChangeRetentionSeconds?: number;
   /** Average time between runs; each wait is jittered by ±25%. */
   intervalMs?: number;
   batchSize?: number;
@@ -69,7 +78,10 @@ export class Housekeeping {
   constructor(private readonly options: HousekeepingOptions) {
     this.intervalMs = options.intervalMs ?? HOUSEKEEPING_INTERVAL_MS;
     this.batchSize = options.batchSize ?? PURGE_BATCH_SIZE;
-    this.targets = purgeTargets(options.revocationRetentionSeconds);
+    this.targets = purgeTargets(
+      options.revocationRetentionSeconds,
+      options.taskChangeRetentionSeconds ?? TASK_CHANGE_RETENTION_HOURS * 3600,
+    );
   }
 
   /**
@@ -100,6 +112,7 @@ export class Housekeeping {
       sessionRevocations: 0,
       accountTokens: 0,
       emailOutbox: 0,
+      taskChanges: 0,
     };
     for (const table of Object.keys(this.targets) as (keyof PurgeCounts)[]) {
       try {
@@ -131,8 +144,9 @@ export class Housekeeping {
   private async purge(name: keyof PurgeCounts): Promise<number> {
     const { db } = this.options;
     const { table, key, expired } = this.targets[name];
+    const keys = Array.isArray(key) ? key : [key];
     const batch = db
-      .select({ key })
+      .select(Object.fromEntries(keys.map((column) => [column.name, column])))
       .from(table)
       .where(expired)
       .limit(this.batchSize)
@@ -141,20 +155,23 @@ export class Housekeeping {
     // delete) far more than one batch; a materialized CTE is evaluated exactly once.
     const result = await db.execute(sql`
       with batch as materialized (${batch})
-      delete from ${table} where ${key} in (select * from batch) returning 1`);
+      delete from ${table} where (${sql.join(keys, sql`, `)}) in (select * from batch) returning 1`);
     return (result as unknown as { rows: unknown[] }).rows.length;
   }
 }
 
 interface PurgeTarget {
   table: PgTable;
-  /** The primary key, naming the rows of a batch. */
-  key: PgColumn;
+  /** The primary key (its columns, when composite), naming the rows of a batch. */
+  key: PgColumn | PgColumn[];
   expired: SQL | undefined;
 }
 
 /** Each table's rows that may go, in the order they are purged. */
-function purgeTargets(revocationRetentionSeconds: number): Record<keyof PurgeCounts, PurgeTarget> {
+function purgeTargets(
+  revocationRetentionSeconds: number,
+  taskChangeRetentionSeconds: number,
+): Record<keyof PurgeCounts, PurgeTarget> {
   const now = sql`now()`;
   return {
     sessions: { table: sessions, key: sessions.id, expired: lt(sessions.expiresAt, now) },
@@ -180,6 +197,13 @@ function purgeTargets(revocationRetentionSeconds: number): Record<keyof PurgeCou
         ne(emailOutbox.status, "pending"),
         lt(emailOutbox.finishedAt, sql`${now} - ${FINISHED_EMAIL_RETENTION_DAYS}::int * interval '1 day'`),
       ),
+    },
+    // The change log by age alone (task_changes_at_idx): a stream reads the log from its own seq
+    // and says reset when that seq's successor is gone, so any prefix of a user's log may go.
+    taskChanges: {
+      table: taskChanges,
+      key: [taskChanges.userId, taskChanges.seq],
+      expired: lt(taskChanges.at, sql`${now} - ${taskChangeRetentionSeconds}::int * interval '1 second'`),
     },
   };
 }

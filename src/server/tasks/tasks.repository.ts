@@ -1,224 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { and, arrayContains, asc, desc, eq, fillPlaceholders, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgUpdateSetSource } from "drizzle-orm/pg-core";
-import type { ListQuery, Priority, Task, TaskCounts, TaskInput, TaskPatch } from "../../shared/task.schemas.js";
-import { priorities } from "../../shared/task.schemas.js";
-import { type BuiltStatement, type Database, selectRows } from "../db/client.js";
+import type { ListQuery, TaskCounts, TaskInput, TaskPatch } from "../../shared/task.schemas.js";
+import type { BuiltStatement, Database } from "../db/client.js";
 import { tasks, users } from "../db/schema/index.js";
-import { type Cursor, decodeCursor, encodeCursor } from "./task-cursor.js";
+import { ListStatements, type TaskPage } from "./task-list.js";
+import { rank, type StoredTask, taskColumns, toTask, UUID } from "./task-row.js";
 
-/**
- * A time as the API writes it (ISO 8601 in UTC, milliseconds), formatted by the database: rows
- * then need no Date parsing and formatting per field on their way to JSON (docs/benchmarks.md).
- * Truncating to milliseconds, as to_char's MS does, is what a JavaScript Date does too.
- */
-function isoTime<T extends string | null>(column: PgColumn) {
-  return sql<T>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-}
-
-/** What every statement returns for a task: its fields as the API shows them, and its version. */
-const taskColumns = {
-  id: tasks.id,
-  title: tasks.title,
-  description: tasks.description,
-  completed: tasks.completed,
-  priority: tasks.priority,
-  dueAt: isoTime<string | null>(tasks.dueAt),
-  tags: tasks.tags,
-  createdAt: isoTime<string>(tasks.createdAt),
-  updatedAt: isoTime<string>(tasks.updatedAt),
-  completedAt: isoTime<string | null>(tasks.completedAt),
-  version: tasks.version,
-};
-
-interface TaskRow {
-  id: string;
-  title: string;
-  description: string;
-  completed: boolean;
-  priority: number;
-  dueAt: string | null;
-  tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-  version: number;
-}
+export type { StoredTask } from "./task-row.js";
 
 /** What `If-Match` asked for: any current version (`*`), or one of these versions. */
 export type Precondition = { any: true } | { versions: number[] };
 
 /** Why a conditional write wrote nothing. */
 export type WriteOutcome = { task: StoredTask } | { missing: true } | { stale: true };
-
-export interface StoredTask {
-  task: Task;
-  version: number;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const rank = (p: Priority) => priorities.indexOf(p);
-
-function toTask(row: TaskRow): StoredTask {
-  return {
-    version: row.version,
-    task: {
-      id: row.id,
-      title: row.title,
-      description: row.description,
-      completed: row.completed,
-      priority: priorities[row.priority] ?? "none",
-      dueAt: row.dueAt,
-      tags: row.tags,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-      completedAt: row.completedAt,
-    },
-  };
-}
-
-// The title sort key is the database's lower(), never JavaScript's toLowerCase(): the two differ
-// (İ, final Σ), and a cursor holding the wrong key skips or repeats tasks.
-const titleKey = sql<string>`lower(${tasks.title})`;
-
-const sortKeys = {
-  createdAt: tasks.createdAt,
-  updatedAt: tasks.updatedAt,
-  dueAt: tasks.dueAt,
-  priority: tasks.priority,
-  title: titleKey,
-} as const;
-
-/** A listed row, with the title's sort key as the database computed it. */
-type ListedRow = TaskRow & { titleKey: string };
-
-/**
- * What a list selects for each task, in this order: each row is built by the database as one JSON
- * array, and the page comes back as one JSON text (json_agg). Reading 50 rows of 12 fields cost
- * PGlite more than running the query (its reader copies every field); one text field is cheap to
- * read, to move between threads and to parse (docs/benchmarks.md).
- */
-const listedColumns = { ...taskColumns, titleKey };
-const listedKeys = Object.keys(listedColumns);
-const listedRow = sql`json_build_array(${sql.join(Object.values(listedColumns), sql`, `)})`;
-
-function toListedRow(values: unknown[]): ListedRow {
-  const row: Record<string, unknown> = {};
-  for (let i = 0; i < listedKeys.length; i++) row[listedKeys[i] as string] = values[i];
-  return row as unknown as ListedRow;
-}
-
-function sortValueOf(row: ListedRow, sort: ListQuery["sort"]): Cursor["value"] {
-  switch (sort) {
-    case "createdAt":
-      return row.createdAt;
-    case "updatedAt":
-      return row.updatedAt;
-    case "dueAt":
-      return row.dueAt;
-    case "priority":
-      return row.priority;
-    case "title":
-      return row.titleKey;
-  }
-}
-
-/** The cursor value as a typed SQL parameter (a placeholder) for the row comparison. */
-function sortParam(sort: ListQuery["sort"]): SQL {
-  const value = sql.placeholder("cursorValue");
-  if (sort === "priority") return sql`${value}::smallint`;
-  if (sort === "title") return sql`${value}::text`;
-  return sql`${value}::timestamptz`;
-}
-
-/** Tasks after the cursor in (sort key, id) order; tasks without a due date come last. */
-function afterCursor(cursor: Cursor): SQL {
-  const key = sortKeys[cursor.sort];
-  const beyond = cursor.order === "asc" ? sql`>` : sql`<`;
-  const id = sql.placeholder("cursorId");
-  if (cursor.value === null) {
-    // Already among the tasks without a due date: only ids further along remain.
-    return sql`(${tasks.dueAt} is null and ${tasks.id} ${beyond} ${id})`;
-  }
-  const next = sql`((${key}, ${tasks.id}) ${beyond} (${sortParam(cursor.sort)}, ${id}))`;
-  return cursor.sort === "dueAt" ? sql`(${next} or ${tasks.dueAt} is null)` : next;
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/**
- * The list's filters, with placeholders for every value: the statement's text depends only on
- * which filters are present (its shape), and `listValues` fills them in, in the same order.
- */
-function filtersOf(query: ListQuery): SQL[] {
-  const where: SQL[] = [];
-  if (query.status !== "all") where.push(eq(tasks.completed, sql.placeholder("completed")));
-  if (query.q) {
-    const pattern = sql.placeholder("pattern");
-    where.push(sql`(${tasks.title} ilike ${pattern} escape '\\' or ${tasks.description} ilike ${pattern} escape '\\')`);
-  }
-  if (query.priority) {
-    where.push(
-      inArray(
-        tasks.priority,
-        query.priority.map((_, i) => sql.placeholder(`priority${i}`)),
-      ),
-    );
-  }
-  if (query.tag) where.push(arrayContains(tasks.tags, sql.placeholder("tags")));
-  if (query.dueBefore) where.push(lt(tasks.dueAt, sql.placeholder("dueBefore")));
-  if (query.dueAfter) where.push(gt(tasks.dueAt, sql.placeholder("dueAfter")));
-  return where;
-}
-
-/** The values of one list request, by placeholder name (see filtersOf and afterCursor). */
-function listValues(userId: string, query: ListQuery, cursor: Cursor | undefined): Record<string, unknown> {
-  const values: Record<string, unknown> = { userId, limit: query.limit + 1 };
-  if (query.status !== "all") values.completed = query.status === "completed";
-  if (query.q) values.pattern = `%${escapeLike(query.q)}%`;
-  query.priority?.forEach((p, i) => {
-    values[`priority${i}`] = rank(p);
-  });
-  if (query.tag) values.tags = [query.tag];
-  if (query.dueBefore) values.dueBefore = query.dueBefore;
-  if (query.dueAfter) values.dueAfter = query.dueAfter;
-  if (cursor) {
-    values.cursorValue = cursor.value;
-    values.cursorId = cursor.id;
-  }
-  return values;
-}
-
-/** What decides the list statement's text: which filters, the order, and the kind of cursor. */
-function shapeOf(query: ListQuery, cursor: Cursor | undefined): string {
-  const cursorKind = cursor === undefined ? "-" : cursor.value === null ? "null" : "value";
-  return [
-    query.sort,
-    query.order,
-    query.status === "all" ? "" : "s",
-    query.q ? "q" : "",
-    query.priority?.length ?? 0,
-    query.tag ? "t" : "",
-    query.dueBefore ? "b" : "",
-    query.dueAfter ? "a" : "",
-    cursorKind,
-  ].join("|");
-}
-
-function orderOf(query: ListQuery): SQL[] {
-  const dir = query.order === "asc" ? asc : desc;
-  if (query.sort === "dueAt") {
-    // Spelled exactly as the indexes are (id never is null: `nulls last` only matches the
-    // descending index), so that PostgreSQL reads them in order instead of sorting.
-    return query.order === "asc"
-      ? [sql`${tasks.dueAt} asc nulls last`, sql`${tasks.id} asc`]
-      : [sql`${tasks.dueAt} desc nulls last`, sql`${tasks.id} desc nulls last`];
-  }
-  return [dir(sortKeys[query.sort]), dir(tasks.id)];
-}
 
 /**
  * A parameter of the insert's select, named and cast as its column (a select's output has no
@@ -286,12 +81,25 @@ interface CreateStatements {
   maxTasks: number;
 }
 
+/** What every UserTasks shares: the prepared statements and the change hook. */
+interface Shared {
+  creating: CreateStatements;
+  listStatements: ListStatements;
+  onChange: (userId: string) => void;
+}
+
 /** Why a create wrote nothing, or the task it wrote. */
 export type CreateOutcome = { task: StoredTask } | { quotaExceeded: { limit: number } } | { ownerGone: true };
 
 export interface TaskRepositoryOptions {
   /** How many tasks one user may hold (MAX_TASKS_PER_USER). */
   maxTasksPerUser: number;
+  /**
+   * Called with the owner's id after each write that changed a task has committed: the in-process
+   * delivery of the live updates on PGlite (src/server/live). PostgreSQL needs none: the write's
+   * trigger NOTIFYs every process at commit.
+   */
+  onChange?: ((userId: string) => void) | undefined;
 }
 
 /**
@@ -299,61 +107,25 @@ export interface TaskRepositoryOptions {
  * was opened for: `forUser(userId)` is the sole way in, so a handler cannot forget the owner.
  */
 export class TaskRepository {
-  private readonly creating: CreateStatements;
-  private readonly listStatements: ListStatements;
+  private readonly shared: Shared;
 
   constructor(
     private readonly db: Database,
     options: TaskRepositoryOptions,
   ) {
-    this.creating = {
-      insert: prepareInsert(db),
-      ownerLookup: prepareOwnerLookup(db),
-      maxTasks: options.maxTasksPerUser,
+    this.shared = {
+      creating: {
+        insert: prepareInsert(db),
+        ownerLookup: prepareOwnerLookup(db),
+        maxTasks: options.maxTasksPerUser,
+      },
+      listStatements: new ListStatements(db),
+      onChange: options.onChange ?? (() => {}),
     };
-    this.listStatements = new ListStatements(db);
   }
 
   forUser(userId: string): UserTasks {
-    return new UserTasks(this.db, userId, this.creating, this.listStatements);
-  }
-}
-
-/**
- * The list statement of each shape (see shapeOf), built by Drizzle once with placeholders for
- * every value, the owner's id among them. Building it per request was a fifth of the event
- * loop's work for a list (docs/benchmarks.md). There are at most a few thousand shapes.
- */
-class ListStatements {
-  private readonly byShape = new Map<string, { sql: string; params: unknown[] }>();
-
-  constructor(private readonly db: Database) {}
-
-  /** The statement for one user's request, values filled in. */
-  forRequest(userId: string, query: ListQuery): { sql: string; params: unknown[] } {
-    const cursor = query.cursor ? decodeCursor(query.cursor, query.sort, query.order) : undefined;
-    const shape = shapeOf(query, cursor);
-    let statement = this.byShape.get(shape);
-    if (!statement) {
-      statement = this.build(query, cursor).toSQL();
-      this.byShape.set(shape, statement);
-    }
-    return { sql: statement.sql, params: fillPlaceholders(statement.params, listValues(userId, query, cursor)) };
-  }
-
-  private build(query: ListQuery, cursor: Cursor | undefined) {
-    const where = [eq(tasks.userId, sql.placeholder("userId")), ...filtersOf(query)];
-    if (cursor) where.push(afterCursor(cursor));
-    const page = this.db
-      .select({ row: listedRow.as("row") })
-      .from(tasks)
-      .where(and(...where))
-      .orderBy(...orderOf(query))
-      .limit(sql.placeholder("limit"))
-      .as("page");
-    // An aggregate over an ordered subquery takes its rows in that order (a plain Limit under an
-    // Aggregate; neither database parallelises it). The pagination tests check every order.
-    return this.db.select({ rows: sql<string>`coalesce(json_agg(${page.row}), '[]')::text` }).from(page);
+    return new UserTasks(this.db, userId, this.shared);
   }
 }
 
@@ -364,10 +136,15 @@ export class UserTasks {
   constructor(
     private readonly db: Database,
     readonly userId: string,
-    private readonly creating: CreateStatements,
-    private readonly listStatements: ListStatements,
+    private readonly shared: Shared,
   ) {
     this.owned = eq(tasks.userId, userId);
+  }
+
+  /** Tells the change hook that a write of this user's committed, and passes its result on. */
+  private changed<T>(result: T): T {
+    this.shared.onChange(this.userId);
+    return result;
   }
 
   private byId(id: string): SQL | undefined {
@@ -380,20 +157,11 @@ export class UserTasks {
    * executes.
    */
   listQuery(query: ListQuery): BuiltStatement {
-    const statement = this.listStatements.forRequest(this.userId, query);
-    return { toSQL: () => statement };
+    return this.shared.listStatements.statement(this.userId, query);
   }
 
-  async list(query: ListQuery): Promise<{ tasks: StoredTask[]; nextCursor: string | null }> {
-    const [[text]] = (await selectRows(this.db, this.listQuery(query))) as [[string]];
-    const rows = (JSON.parse(text) as unknown[][]).map(toListedRow);
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    const nextCursor =
-      rows.length > query.limit && last
-        ? encodeCursor({ sort: query.sort, order: query.order, value: sortValueOf(last, query.sort), id: last.id })
-        : null;
-    return { tasks: page.map(toTask), nextCursor };
+  list(query: ListQuery): Promise<TaskPage> {
+    return this.shared.listStatements.page(this.userId, query);
   }
 
   /** Every task of this user, oldest first: the account export (MAX_TASKS_PER_USER bounds it). */
@@ -433,7 +201,7 @@ export class UserTasks {
    */
   async create(input: TaskInput): Promise<CreateOutcome> {
     const now = new Date();
-    const { insert, ownerLookup, maxTasks } = this.creating;
+    const { insert, ownerLookup, maxTasks } = this.shared.creating;
     const [row] = await insert.execute({
       id: randomUUID(),
       userId: this.userId,
@@ -447,7 +215,7 @@ export class UserTasks {
       now,
       completedAt: input.completed ? now.toISOString() : null,
     });
-    if (row) return { task: toTask(row) };
+    if (row) return this.changed({ task: toTask(row) });
     const [owner] = await ownerLookup.execute({ userId: this.userId });
     return owner ? { quotaExceeded: { limit: maxTasks } } : { ownerGone: true };
   }
@@ -492,7 +260,7 @@ export class UserTasks {
   async delete(id: string): Promise<boolean> {
     if (!UUID.test(id)) return false;
     const deleted = await this.db.delete(tasks).where(this.byId(id)).returning({ id: tasks.id });
-    return deleted.length > 0;
+    return deleted.length > 0 && this.changed(true);
   }
 
   /**
@@ -520,7 +288,7 @@ export class UserTasks {
       })
       .where(and(...where))
       .returning(taskColumns);
-    if (row) return { task: toTask(row) };
+    if (row) return this.changed({ task: toTask(row) });
     if (precondition && "versions" in precondition && (await this.get(id))) return { stale: true };
     return { missing: true };
   }

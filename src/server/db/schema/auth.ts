@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 // Better Auth's tables (user, session, account, verification, jwks), owned by us from here on.
 // The property names are the fields Better Auth expects; the columns are snake_case and every
@@ -21,6 +21,9 @@ export const users = pgTable("users", {
   taskCount: integer("task_count").notNull().default(0),
   // The IANA time zone that recurring tasks are computed in (PATCH /api/auth/me).
   timeZone: text("time_zone").notNull().default("UTC"),
+  // The user's last task-change sequence number (task_changes.seq), bumped by a trigger on tasks
+  // (migration 0006) under this row's lock, so one user's changes are numbered in commit order.
+  changeSeq: bigint("change_seq", { mode: "number" }).notNull().default(0),
 });
 
 export const sessions = pgTable(

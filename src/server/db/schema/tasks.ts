@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgTable, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
 import { users } from "./auth.js";
 
 /**
@@ -37,4 +37,25 @@ export const tasks = pgTable(
     index("tasks_user_completed_idx").on(t.userId, t.completed, t.createdAt, t.id),
     index("tasks_tags_idx").using("gin", t.tags),
   ],
+);
+
+/**
+ * The change log behind the live updates (GET /api/{userId}/events, docs/decisions/015): one row
+ * per task write, numbered per user (users.change_seq) by a trigger on tasks in the writing
+ * statement itself, so the log and the data never disagree. It holds ids, never content: a stream
+ * reads the task's current state. Pruned by housekeeping after a day.
+ */
+export const taskChanges = pgTable(
+  "task_changes",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    // created, updated or deleted.
+    kind: text("kind").notNull(),
+    taskId: text("task_id").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.seq] }), index("task_changes_at_idx").on(t.at)],
 );
