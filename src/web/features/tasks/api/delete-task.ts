@@ -1,5 +1,6 @@
 import type { Task } from "../../../../shared/task.schemas.js";
 import { api } from "../../../lib/api.js";
+import { ApiError } from "../../../lib/api-error.js";
 import { showToast } from "../../../lib/toasts.js";
 import { hideTask, unhideTask } from "../lib/pending-deletes.js";
 import { quoteTitle } from "../lib/report-task-failure.js";
@@ -13,13 +14,18 @@ export function deleteTask(userId: string, id: string): Promise<void> {
 
 export const UNDO_WINDOW_MS = 6000;
 
+function unlessNotFound(error: unknown): void {
+  if (!(error instanceof ApiError && error.status === 404)) throw error;
+}
+
 /**
  * Deletes with an undo toast: the task disappears at once and is deleted on the server when the
  * toast goes away (or the page is closed). Undo brings it back exactly as it was.
  */
 export function useDeleteTask(): (task: Task) => void {
   const mutation = useTaskMutation({
-    send: (userId, task: Task) => deleteTask(userId, task.id),
+    // Gone already (deleted on another device while its undo toast was open here): done all the same.
+    send: (userId, task: Task) => deleteTask(userId, task.id).catch(unlessNotFound),
     saved(cache, _nothing, task) {
       cache.remove(task.id);
       cache.adjustCount(task.completed ? "completed" : "pending", -1);

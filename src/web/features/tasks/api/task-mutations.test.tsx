@@ -283,6 +283,27 @@ describe("forgetting the user at the end of the session", () => {
     expect(pendingDeletes.get().size).toBe(0);
   });
 
+  it("takes a task deleted meanwhile on another device (404) as deleted, without an error", async () => {
+    request.mockRejectedValueOnce(
+      new ApiError(404, {
+        type: "about:blank",
+        title: "Not Found",
+        status: 404,
+        code: "not_found",
+        detail: "No task.",
+      }),
+    );
+    const { result } = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => result.current(milk));
+    const toast = toastStore.get()[0];
+    act(() => {
+      if (toast) endToast(toast.id, "timeout");
+    });
+    await waitFor(() => expect(shown()).toEqual([]));
+    expect(toastStore.get()).toEqual([]);
+    expect(pendingDeletes.get().size).toBe(0);
+  });
+
   it("hands a delete's settling to whoever ends its toast, so signing out can wait for it", async () => {
     request.mockResolvedValueOnce(undefined);
     const { result } = renderHook(() => useDeleteTask(), { wrapper });
