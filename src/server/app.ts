@@ -15,6 +15,8 @@ import { notFoundOrNotAllowed, onError } from "./http/errors.js";
 import { originCheck } from "./http/origin-check.js";
 import { requestLog } from "./http/request-log.js";
 import { standardHeaders } from "./http/standard-headers.js";
+import { addEventRoutes } from "./live/events.routes.js";
+import { createLiveUpdates, type LiveUpdates, listenUrlOf } from "./live/live-updates.js";
 import type { Logger } from "./logger.js";
 import { addApiDocsRoutes } from "./ops/api-docs.routes.js";
 import { addMetricsRoute, createMetrics } from "./ops/metrics.js";
@@ -63,6 +65,8 @@ export interface AppDeps {
   database: DatabaseHandle;
   auth: AuthModule;
   logger: Logger;
+  /** The live updates (src/server/live); the caller closes them at shutdown. Absent: made here. */
+  live?: LiveUpdates;
 }
 
 /**
@@ -99,8 +103,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   addOpsRoutes(app, database);
   if (metrics && config.metricsToken) addMetricsRoute(app, metrics, config.metricsToken);
   addAuthRoutes(app, { config, service: auth.service, tokens: auth.tokens, revocations: auth.revocations });
-  const taskRepository = new TaskRepository(database.db, { maxTasksPerUser: config.maxTasksPerUser });
+  const live =
+    deps.live ?? createLiveUpdates({ listenUrl: listenUrlOf(config), database, revocations: auth.revocations, logger });
+  const taskRepository = new TaskRepository(database.db, {
+    maxTasksPerUser: config.maxTasksPerUser,
+    onChange: live.onChange,
+  });
   addTaskRoutes(app, { repository: taskRepository, tokens: auth.tokens, revocations: auth.revocations });
+  addEventRoutes(app, { live, repository: taskRepository, tokens: auth.tokens, revocations: auth.revocations });
   addAccountRoutes(app, {
     config,
     auth,

@@ -7,6 +7,7 @@ import type { Config } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { applyMigrations, requireMigrated } from "./db/migration-step.js";
 import { createEmailSender } from "./email/email-sender.js";
+import { createLiveUpdates, listenUrlOf } from "./live/live-updates.js";
 import type { Logger } from "./logger.js";
 import { Housekeeping } from "./ops/housekeeping.js";
 
@@ -37,7 +38,8 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     if (config.migrateOnStart) await applyMigrations(config, database);
     else await requireMigrated(database);
     const auth = await createAuth({ config, database, logger });
-    const app = createApp({ config, database, auth, logger });
+    const live = createLiveUpdates({ listenUrl: listenUrlOf(config), database, revocations: auth.revocations, logger });
+    const app = createApp({ config, database, auth, logger, live });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
       s.once("error", reject);
@@ -65,6 +67,8 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
       async close() {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // Event streams stay open until told: end them, or the close would wait the whole grace.
+        await live.close();
         const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         await closed;
         clearTimeout(force);

@@ -5,6 +5,7 @@ import { type AuthModule, createAuth } from "../../src/server/auth/index.js";
 import { type Config, defaultRateLimits, loadConfig, type RateLimits } from "../../src/server/config.js";
 import { createEmailSender, type DeliveryLimits, type EmailSender } from "../../src/server/email/email-sender.js";
 import type { AppEnv } from "../../src/server/http/app-env.js";
+import { createLiveUpdates, type LiveUpdates } from "../../src/server/live/live-updates.js";
 import { createLogger } from "../../src/server/logger.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
@@ -25,6 +26,8 @@ export interface TestApp {
   database: TestDatabase;
   /** Every line the server logged, as parsed JSON. */
   logs: Record<string, unknown>[];
+  /** The live updates' streams and feed (GET /api/{userId}/events). */
+  live: LiveUpdates;
   /** The outbox's sender, when the app was created with `emailSender`. */
   emailSender: EmailSender | undefined;
   /** Calls the app as an HTTP client would; `address` stands for the peer's socket address. */
@@ -57,7 +60,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   const logger = createLogger(config.logLevel, sink);
   const auth = await createAuth({ config, database: database.handle, logger });
-  const app = createApp({ config, database: database.handle, auth, logger });
+  // The test database's own URL: the test config has no DATABASE_URL (the handle is opened here).
+  const live = createLiveUpdates({
+    listenUrl: database.url,
+    database: database.handle,
+    revocations: auth.revocations,
+    logger,
+  });
+  const app = createApp({ config, database: database.handle, auth, logger, live });
   const limits = typeof options.emailSender === "object" ? options.emailSender : {};
   const emailSender = options.emailSender
     ? createEmailSender({ config, db: database.handle.db, logger, limits })
@@ -69,6 +79,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     auth,
     database,
     logs,
+    live,
     emailSender,
     request(path, init = {}) {
       const { address = "203.0.113.10", ...rest } = init;
@@ -76,6 +87,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async close() {
       await emailSender?.stop();
+      await live.close();
       auth.stop();
       if (!options.database) await database.destroy();
     },

@@ -1,0 +1,118 @@
+import type { SSEStreamingApi } from "hono/streaming";
+import type { Caller } from "../http/app-env.js";
+import type { ChangeLog, LoggedChange } from "./change-log.js";
+
+/** Changes read per query while catching up. */
+const READ_BATCH = 100;
+/** More changes than this waiting for one stream: `reset` (overflow) instead of replaying them. */
+export const MAX_BACKLOG = 1000;
+/** A comment this often keeps proxies from closing an idle stream. */
+export const PING_INTERVAL_MS = 15_000;
+
+export type ResetReason = "too-old" | "overflow";
+
+/**
+ * One open event stream: where the client is in the user's change log (`last`), and whether the
+ * log may hold more (`dirty`). Its memory is these few fields and at most one batch in flight:
+ * wakes coalesce into the flag, and a client too far behind gets a `reset` instead of a backlog.
+ */
+export class LiveStream {
+  ended = false;
+  lastWriteAt = Date.now();
+  private dirty = true;
+  private writing = false;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(
+    readonly caller: Caller,
+    private readonly stream: SSEStreamingApi,
+    private readonly log: ChangeLog,
+    /** The last seq the client has; undefined when Last-Event-ID was not a seq at all. */
+    private last: number | undefined,
+  ) {}
+
+  /** Marks the log as possibly holding more; the loop reads it. Cheap: called on every wake. */
+  wake(): void {
+    this.dirty = true;
+    this.wakeUp?.();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wakeUp?.();
+  }
+
+  /** A heartbeat comment, unless a write is in progress (a stalled client gets no pile of them). */
+  async ping(): Promise<void> {
+    if (this.writing || this.ended) return;
+    await this.write(": ping\n\n");
+  }
+
+  /** Sends what the log holds for the client, then waits for the next wake, until ended. */
+  async run(): Promise<void> {
+    while (!this.ended) {
+      if (this.dirty) {
+        this.dirty = false;
+        if (!(await this.catchUp())) return;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        this.wakeUp = resolve;
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  /** Reads and sends the changes after `last`; false when the user is gone (the stream ends). */
+  private async catchUp(): Promise<boolean> {
+    for (;;) {
+      const after = this.last ?? 0;
+      const read = await this.log.after(this.caller.userId, after, READ_BATCH);
+      if (!read || this.ended) return false;
+      const { head, changes } = read;
+      const reason = this.last === undefined ? "too-old" : gapOf(after, head, changes);
+      if (reason) {
+        this.last = head;
+        await this.sendEvent("reset", head, { reason });
+        return true;
+      }
+      for (const change of changes) {
+        if (this.ended) return true;
+        await this.sendChange(change);
+        this.last = change.seq;
+      }
+      if (changes.length < READ_BATCH) return true;
+    }
+  }
+
+  private sendChange(change: LoggedChange): Promise<void> {
+    if (change.task === null) return this.sendEvent("task.deleted", change.seq, { id: change.taskId });
+    const event = change.kind === "created" ? "task.created" : "task.updated";
+    return this.sendEvent(event, change.seq, change.task);
+  }
+
+  private sendEvent(event: string, id: number, data: unknown): Promise<void> {
+    return this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\nid: ${id}\n\n`);
+  }
+
+  private async write(text: string): Promise<void> {
+    this.writing = true;
+    try {
+      await this.stream.write(text);
+      this.lastWriteAt = Date.now();
+    } finally {
+      this.writing = false;
+    }
+  }
+}
+
+/** Why the changes after `after` cannot be sent one by one, if they cannot. */
+function gapOf(after: number, head: number, changes: LoggedChange[]): ResetReason | undefined {
+  // A seq this user never reached: from another database, or invented.
+  if (after > head) return "too-old";
+  if (head - after > MAX_BACKLOG) return "overflow";
+  const first = changes[0];
+  // The successor of `after` was pruned (seqs have no gaps, so it existed).
+  if (first ? first.seq !== after + 1 : head > after) return "too-old";
+  return undefined;
+}
