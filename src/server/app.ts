@@ -34,7 +34,15 @@ function corsFor(origins: string[]): MiddlewareHandler {
     origin: origins,
     credentials: true,
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
-    allowHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Refresh-Token", "X-Request-Id"],
+    allowHeaders: [
+      "Authorization",
+      "Content-Type",
+      "If-Match",
+      "If-None-Match",
+      "Last-Event-ID",
+      "X-Refresh-Token",
+      "X-Request-Id",
+    ],
     exposeHeaders: ["ETag", "Location", "Retry-After", "X-Request-Id", "WWW-Authenticate"],
     maxAge: 600,
   });

@@ -40,6 +40,8 @@ export interface TestAppOptions {
   config?: Partial<Config>;
   /** Reuse a database (e.g. to restart the app on the same data). */
   database?: TestDatabase;
+  /** The live updates' heartbeat interval (default 15 s), to see pings without waiting that long. */
+  livePingIntervalMs?: number;
   /** Run the email outbox's sender, as the server does (`true`, or limits to shorten its waits). */
   emailSender?: boolean | Partial<DeliveryLimits>;
 }
@@ -66,6 +68,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     database: database.handle,
     revocations: auth.revocations,
     logger,
+    ...(options.livePingIntervalMs ? { pingIntervalMs: options.livePingIntervalMs } : {}),
   });
   const app = createApp({ config, database: database.handle, auth, logger, live });
   const limits = typeof options.emailSender === "object" ? options.emailSender : {};

@@ -215,7 +215,7 @@ describe("an access token's expiry", () => {
   let short: TestApp;
   let shortServed: ServedApp;
   beforeAll(async () => {
-    short = await createTestApp({ env: { ACCESS_TOKEN_TTL: "2" } });
+    short = await createTestApp({ env: { ACCESS_TOKEN_TTL: "2" }, livePingIntervalMs: 500 });
     shortServed = await serveOverHttp(short);
   });
   afterAll(async () => {
@@ -223,11 +223,13 @@ describe("an access token's expiry", () => {
     await short.close();
   });
 
-  it("ends the stream within 2 seconds of it", async () => {
+  it("ends the stream within 2 seconds of it, sending heartbeat comments (no events) while idle", async () => {
     const user = await signUp(short);
     const stream = await open(user, {}, shortServed);
     expect(stream.response.status).toBe(200);
     expect(await endsWithin(stream, 2_000 + 2_500)).toBe(true);
+    expect(stream.comments).toBeGreaterThanOrEqual(1);
+    await expect(stream.next(10)).rejects.toThrow(/ended/);
   });
 
   // Last in this block: it closes this app's live updates, as a server's shutdown does.

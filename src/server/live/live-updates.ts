@@ -27,6 +27,8 @@ export interface LiveUpdatesDeps {
   database: DatabaseHandle;
   revocations: RevocationList;
   logger: Logger;
+  /** A stream that sent nothing for this long gets a `: ping` comment (default 15 s; tests shorten it). */
+  pingIntervalMs?: number;
 }
 
 /**
@@ -54,6 +56,7 @@ export class LiveUpdates {
     private readonly logger: Logger,
     /** In-process delivery, for the repository's onChange; undefined when the database notifies. */
     readonly onChange: ((userId: string) => void) | undefined,
+    private readonly pingIntervalMs = PING_INTERVAL_MS,
   ) {
     this.log = new ChangeLog(database.db);
   }
@@ -146,7 +149,7 @@ export class LiveUpdates {
     for (const live of this.streams) {
       const { exp, sessionId } = live.caller;
       if (exp * 1000 <= now || this.revocations.isRevoked(sessionId)) live.end();
-      else if (now - live.lastWriteAt >= PING_INTERVAL_MS) void live.ping();
+      else if (now - live.lastWriteAt >= this.pingIntervalMs) void live.ping();
     }
     if (this.streams.size === 0) {
       clearInterval(this.ticker);
@@ -168,10 +171,11 @@ export function listenUrlOf(config: Pick<Config, "databaseUrl" | "databaseDirect
 
 /** The live updates for this database: PostgreSQL LISTEN/NOTIFY, or in-process on PGlite. */
 export function createLiveUpdates(deps: LiveUpdatesDeps): LiveUpdates {
-  const { listenUrl, database, revocations, logger } = deps;
+  const { listenUrl, database, revocations, logger, pingIntervalMs } = deps;
   if (database.driver === "postgres" && listenUrl) {
-    return new LiveUpdates(new PostgresChangeFeed(listenUrl, logger), database, revocations, logger, undefined);
+    const feed = new PostgresChangeFeed(listenUrl, logger);
+    return new LiveUpdates(feed, database, revocations, logger, undefined, pingIntervalMs);
   }
   const feed = new ChangeFeed();
-  return new LiveUpdates(feed, database, revocations, logger, (userId) => feed.publish(userId));
+  return new LiveUpdates(feed, database, revocations, logger, (userId) => feed.publish(userId), pingIntervalMs);
 }
