@@ -18,6 +18,8 @@ export type ResetReason = "too-old" | "overflow";
  */
 export class LiveStream {
   ended = false;
+  /** When end() was first called (0 while open). */
+  endedAt = 0;
   lastWriteAt = Date.now();
   private dirty = true;
   private writing = false;
@@ -38,8 +40,17 @@ export class LiveStream {
   }
 
   end(): void {
+    if (!this.ended) this.endedAt = Date.now();
     this.ended = true;
     this.wakeUp?.();
+  }
+
+  /**
+   * Drops the response: for a stream that was ended but is stuck writing to a client that stopped
+   * reading (its socket full), so that it lets go of its slot and memory instead of waiting for TCP.
+   */
+  abort(): void {
+    this.stream.abort();
   }
 
   /** A heartbeat comment, unless a write is in progress (a stalled client gets no pile of them). */

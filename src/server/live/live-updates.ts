@@ -17,6 +17,8 @@ export const MAX_STREAMS_PER_USER = 10;
 export const STREAM_CAP_RETRY_AFTER_SECONDS = 30;
 /** How often open streams are checked for an expired token or a revoked session. */
 const CHECK_INTERVAL_MS = 1_000;
+/** A stream still writing this long after it was ended is dropped (see LiveStream.abort). */
+const STUCK_AFTER_END_MS = 2_000;
 
 export interface LiveUpdatesDeps {
   /**
@@ -148,7 +150,9 @@ export class LiveUpdates {
     const now = Date.now();
     for (const live of this.streams) {
       const { exp, sessionId } = live.caller;
-      if (exp * 1000 <= now || this.revocations.isRevoked(sessionId)) live.end();
+      if (live.ended) {
+        if (now - live.endedAt >= STUCK_AFTER_END_MS) live.abort();
+      } else if (exp * 1000 <= now || this.revocations.isRevoked(sessionId)) live.end();
       else if (now - live.lastWriteAt >= this.pingIntervalMs) void live.ping();
     }
     if (this.streams.size === 0) {
