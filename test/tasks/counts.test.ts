@@ -39,6 +39,20 @@ describe("GET /api/{userId}/tasks/counts", () => {
     expect(await countsOf(alice.user.id, alice.user.token)).toEqual({ all: 1, pending: 1, completed: 0 });
   });
 
+  it("answers 405 with Allow: GET to other methods, and writes no task called counts", async () => {
+    const tasks = tasksApi(t, await signUp(t));
+    for (const method of ["PUT", "PATCH", "DELETE", "POST"]) {
+      const res = await t.request(`/api/${tasks.user.id}/tasks/counts`, {
+        method,
+        headers: bearer(tasks.user.token, { "content-type": "application/json" }),
+        body: JSON.stringify({ title: "counts" }),
+      });
+      expect(res.headers.get("allow"), method).toContain("GET");
+      await expectProblem(res, 405, "not_found");
+    }
+    expect(await countsOf(tasks.user.id, tasks.user.token)).toEqual({ all: 0, pending: 0, completed: 0 });
+  });
+
   it("answers 403 for another user's counts and 401 without a token", async () => {
     const alice = await signUp(t);
     const bob = await signUp(t);

@@ -13,6 +13,7 @@ import type { AccessTokens } from "../auth/access-tokens.js";
 import { requireUser, unauthorized } from "../auth/require-user.js";
 import type { RevocationList } from "../auth/revocations.js";
 import type { AppEnv } from "../http/app-env.js";
+import { methodNotAllowedProblem } from "../http/errors.js";
 import { ApiError } from "../http/problem.js";
 import { addRoute, jsonContent, problemResponse } from "../http/routes.js";
 import { parseWith, readJson } from "../http/validation.js";
@@ -198,7 +199,12 @@ export function addTaskRoutes(app: OpenAPIHono<AppEnv>, deps: TaskRouteDeps): vo
     return c.json({ tasks: page.tasks.map((t) => t.task), nextCursor: page.nextCursor }, 200);
   });
 
-  // Before the one-task routes: "counts" would otherwise be read as a task id (and answer 404).
+  // Before the one-task routes: "counts" would otherwise be read as a task id. Other methods on
+  // it are 405 (as on any path), not a PUT, PATCH or DELETE of a task whose id is "counts".
+  app.use("/api/:userId/tasks/counts", async function countsIsReadOnly(c, next) {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    return methodNotAllowedProblem(c, ["GET", "HEAD"]);
+  });
   addRoute<TasksEnv>(app, countTasksRoute, async (c) => {
     c.header("Cache-Control", "no-store");
     return c.json(await tasksOf(c).counts(), 200);
