@@ -26,6 +26,20 @@ export function onError(logger: Logger): ErrorHandler<AppEnv> {
     if (error instanceof HTTPException && error.status === 413) {
       return sendProblem(c, new ApiError(413, "payload_too_large", "The request body is larger than 64 KiB."));
     }
+    if (isTransientConflict(error)) {
+      // PostgreSQL broke a deadlock (or a serialization conflict) by aborting this transaction:
+      // nothing was written, and the same request will very likely succeed at once.
+      logger.warn(
+        { reqId: c.get("requestId"), method: c.req.method, path: c.req.path },
+        "transaction aborted by a conflict",
+      );
+      return sendProblem(
+        c,
+        new ApiError(503, "server_busy", "The request collided with another change and was not applied. Try again.", {
+          headers: { "Retry-After": "1" },
+        }),
+      );
+    }
     logger.error(
       { reqId: c.get("requestId"), method: c.req.method, path: c.req.path, err: describeError(error) },
       "unhandled error",
@@ -39,6 +53,15 @@ export function onError(logger: Logger): ErrorHandler<AppEnv> {
       ),
     );
   };
+}
+
+/** SQLSTATE 40P01 (deadlock detected) or 40001 (serialization failure), also as a cause. */
+function isTransientConflict(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "40P01" || code === "40001") return true;
+  }
+  return false;
 }
 
 /**
