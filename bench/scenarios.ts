@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import type autocannon from "autocannon";
@@ -12,6 +13,7 @@ import {
   SIGNIN_CONNECTIONS,
 } from "./ceilings.js";
 import { BENCH_PASSWORD, createTaskBody, measuredUser, SEEDED_USERS, seededUser, writerUser } from "./fixture.js";
+import { type LiveStreamsResult, liveStreams } from "./live-streams.js";
 import { backgroundLoad, type LoadResult, type LoadTiming, runLoad } from "./load.js";
 import { progress } from "./progress.js";
 import { round2 } from "./report.js";
@@ -26,6 +28,7 @@ export const scenarioNames = [
   "signin",
   "storm",
   "ownerstorm",
+  "streams",
   "cluster",
   "coldstart",
 ] as const;
@@ -56,6 +59,8 @@ export interface ServerMeasurements {
   storm?: { list: Measured; signins: LoadResult };
   /** One owner signing in once a second while 2,000 strangers storm the sign-in. */
   ownerStorm?: OwnerUnderStorm;
+  /** 1,000 open event streams: memory, delivery latency, and the list beside them. */
+  streams?: LiveStreamsResult;
   /** Each scenario's ceiling, measured just before and just after it (the better of the two). */
   ceilings: Ceilings;
   peakRssMiB: number;
@@ -71,7 +76,14 @@ export interface ServerMeasurements {
 export async function measureServer(run: ScenarioRun): Promise<ServerMeasurements> {
   const { database, timing, only } = run;
   // The owner storm's strangers come from many addresses, named in X-Forwarded-For.
-  const env = { ...database.serverEnv, AUTH_SECRET: run.authSecret, TRUST_PROXY: "x-forwarded-for" };
+  const env: Record<string, string> = {
+    ...database.serverEnv,
+    AUTH_SECRET: run.authSecret,
+    TRUST_PROXY: "x-forwarded-for",
+  };
+  // The streams scenario reads the server's heap from /api/metrics (its middleware then times every request).
+  const metricsToken = only.has("streams") ? randomBytes(24).toString("hex") : undefined;
+  if (metricsToken) env.METRICS_TOKEN = metricsToken;
   const nodeArgs = run.profile ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const server = await startServer({ env, nodeArgs, entry: run.entry });
   progress(`server ready in ${ms(server.readyAfterMs)} (pid ${server.pid}), RSS ${server.rssMiB().toFixed(0)} MiB`);
@@ -112,8 +124,10 @@ export async function measureServer(run: ScenarioRun): Promise<ServerMeasurement
         measure("health", { url: `${server.url}/api/health`, connections: HTTP_CONNECTIONS }),
       );
     }
-    if (only.has("list") || only.has("storm"))
+    if (only.has("list") || only.has("storm") || only.has("streams"))
       measured.list = await between("list", () => measure("list", listOptions));
+    if (only.has("streams"))
+      measured.streams = await liveStreams(server, () => measure("list with streams", listOptions), metricsToken);
     if (only.has("create")) {
       measured.create = await between("create", () =>
         measure("create", {

@@ -2,6 +2,7 @@ import { cpus } from "node:os";
 import type { DatabaseKind } from "./bench-database.js";
 import type { Rate } from "./ceilings/run-for.js";
 import { type Ceilings, HTTP_CONNECTIONS, SIGNIN_CONNECTIONS } from "./ceilings.js";
+import { CREATES_PER_SECOND, type LiveStreamsResult } from "./live-streams.js";
 import type { LoadResult } from "./load.js";
 import { round2, type ScenarioResult } from "./report.js";
 import type { Measured, ServerMeasurements } from "./scenarios.js";
@@ -20,6 +21,8 @@ function targetsFor(db: DatabaseKind) {
     /** Cold start against a bare Node process opening the same database and answering one query. */
     coldStartFactor: 2,
     peakRssMiB: db === "pglite" ? 500 : 200,
+    streamKiB: 32,
+    listWithStreams: 0.9,
   };
 }
 
@@ -87,6 +90,7 @@ export function scoreScenarios(db: DatabaseKind, measured: ServerMeasurements, c
         .join(", ")}`,
     });
   }
+  if (measured.streams) results.push(...streamLines(measured.streams, measured.list, targets));
   results.push({
     name: "peak RSS of the server",
     rps: null,
@@ -161,6 +165,63 @@ function throughput(
     note: `ceiling: ${ceilingNote}${cpuRatio}${failures(load)}`,
     load1: load.load1,
   };
+}
+
+/** Issue 12's lines: memory per idle stream, the list beside the streams, and delivery latency. */
+function streamLines(
+  streams: LiveStreamsResult,
+  listAlone: Measured | undefined,
+  targets: { streamKiB: number; listWithStreams: number },
+): ScenarioResult[] {
+  const n = streams.streams;
+  const streamCount = n.toLocaleString("en-US");
+  const kib = ((streams.rssAfterMiB - streams.rssBeforeMiB) * 1024) / n;
+  const heap =
+    streams.heapBeforeMiB === undefined || streams.heapAfterMiB === undefined
+      ? "no heap figure (METRICS_TOKEN unset)"
+      : `V8 heap used ${streams.heapBeforeMiB.toFixed(1)} → ${streams.heapAfterMiB.toFixed(1)} MiB = ${(((streams.heapAfterMiB - streams.heapBeforeMiB) * 1024) / n).toFixed(1)} KiB each (before any GC)`;
+  const { list, delivery } = streams;
+  const ratio = listAlone ? list.rps / listAlone.rps : Number.NaN;
+  return [
+    {
+      name: `memory per idle stream (${streamCount} streams)`,
+      rps: null,
+      p50: null,
+      p99: null,
+      ceiling: null,
+      ratio: null,
+      target: `≤ ${targets.streamKiB} KiB`,
+      pass: kib <= targets.streamKiB,
+      value: round2(kib),
+      unit: "KiB",
+      note: `server RSS ${streams.rssBeforeMiB.toFixed(1)} → ${streams.rssAfterMiB.toFixed(1)} MiB over ${n} streams of ${streams.users} users, read after 3 s idle (RSS is noisy: the allocator and GC move it by MiB); ${heap}`,
+    },
+    {
+      name: `list with ${streamCount} streams open`,
+      rps: round2(list.rps),
+      p50: list.p50,
+      p99: list.p99,
+      ceiling: listAlone ? round2(listAlone.rps) : null,
+      ratio: round2(ratio),
+      target: `≥ ${targets.listWithStreams.toFixed(2)} of without`,
+      pass: ratio >= targets.listWithStreams && list.failures === 0,
+      serverCpuMsPerRequest: Math.round(list.cpuMsPerRequest * 1000) / 1000,
+      serverMainThreadMsPerRequest: Math.round(list.mainThreadMsPerRequest * 1000) / 1000,
+      note: `ceiling: the list alone, same run, same server, just before the streams opened${failures(list)}`,
+      load1: list.load1,
+    },
+    {
+      name: "live delivery: create's 201 → task.created",
+      rps: null,
+      p50: delivery.p50,
+      p99: delivery.p99,
+      ceiling: null,
+      ratio: null,
+      target: "reported",
+      pass: delivery.missing === 0 && delivery.createFailures === 0,
+      note: `${delivery.creates} creates at ${CREATES_PER_SECOND}/s over ${streams.users} users, each timed on all ${n / streams.users} of its user's streams: ${delivery.samples} deliveries, max ${delivery.max} ms, ${delivery.beforeResponse} before the 201 (counted 0 ms), ${delivery.missing} missing, ${delivery.createFailures} failed creates, ${delivery.skipped} ticks skipped (user's create still in flight)`,
+    },
+  ];
 }
 
 function failures(load: LoadResult): string {
