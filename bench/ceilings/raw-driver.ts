@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     const sent = recorder.last;
     if (!sent || !("task" in created)) throw new Error("the repository inserted no task");
     // Each insert needs a fresh primary key; everything else stays the same row.
-    const idIndex = sent.params.indexOf(created.task.id);
+    const idIndex = sent.params.indexOf(created.task.task.id);
     const freshInsert = (): Statement => ({
       name: "bench_insert",
       text: sent.text,
