@@ -183,6 +183,8 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 export interface RateLimits {
   /** Failed sign-ins allowed per account in one window. */
   signinFailuresPerAccount: number;
+  /** Failed sign-ins allowed per trusted device (a device cookie for the account) in one window. */
+  signinFailuresPerDevice: number;
   /** Failed sign-ins allowed per client address in one window (password spraying). */
   signinFailuresPerAddress: number;
   signinWindowSeconds: number;
@@ -193,6 +195,7 @@ export interface RateLimits {
 
 export const defaultRateLimits: RateLimits = {
   signinFailuresPerAccount: 10,
+  signinFailuresPerDevice: 10,
   signinFailuresPerAddress: 50,
   signinWindowSeconds: 15 * 60,
   signupsPerAddress: 20,
