@@ -118,7 +118,7 @@ export class AuthService {
       if (!result.token) throw new Error("sign-up created no session");
       const user = toUser(result.user);
       await this.deps.onSignedUp?.(user);
-      return this.startSession(user, result.token, from);
+      return this.startSession(user, result.token);
     });
   }
 
@@ -147,7 +147,7 @@ export class AuthService {
       // forgotten, and this attempt is given back to the address.
       const [own, ...others] = limits;
       await throttle.settle({ reset: own ? [own] : [], giveBack: others });
-      return this.startSession(toUser(result.user), result.token, from);
+      return this.startSession(toUser(result.user), result.token);
     });
   }
 
@@ -241,29 +241,18 @@ export class AuthService {
     }
   }
 
-  private async startSession(user: User, betterAuthToken: string, from: RequestOrigin): Promise<SignedIn> {
-    const { db, config, tokens, betterAuth } = this.deps;
-    let refreshToken = betterAuthToken;
-    let session = await adoptNewSession(db, refreshToken, config.sessionMaxAge);
-    if (!session) {
-      // A concurrent sign-in of the same user ended this brand-new session under the session cap
-      // before we took it over. The password was right: open another, as its newest session.
-      const ctx = await betterAuth.$context;
-      const address = headersFor(from).get(CLIENT_ADDRESS_HEADER) ?? "";
-      const created = await ctx.internalAdapter.createSession(user.id, false, {
-        ipAddress: address,
-        userAgent: from.userAgent?.slice(0, 512) ?? "",
-      });
-      refreshToken = created.token;
-      session = await adoptNewSession(db, refreshToken, config.sessionMaxAge);
-    }
-    if (!session) throw new Error("the new session was ended before it could be used");
+  private async startSession(user: User, betterAuthToken: string): Promise<SignedIn> {
+    const { db, config, tokens } = this.deps;
+    const session = await adoptNewSession(db, betterAuthToken, config.sessionMaxAge);
+    // Ended before we could take it over: every session of the user was ended meanwhile (a
+    // password reset, "sign out everywhere"), which this sign-in must not outlive.
+    if (!session) throw sessionExpired();
     if (session.sessionCount > config.maxSessionsPerUser) {
       const ended = await endSessionsBeyond(db, user.id, config.maxSessionsPerUser);
       this.deps.revocations.remember(ended);
     }
     const issued = await tokens.issue(user.id, session.id, session.expiresAt);
-    return { ...issued, user, refreshToken };
+    return { ...issued, user, refreshToken: betterAuthToken };
   }
 
   private async signupError(error: unknown, email: string): Promise<unknown> {

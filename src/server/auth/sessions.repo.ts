@@ -24,6 +24,13 @@ export interface SessionLifetimes {
 }
 
 const seconds = (n: number) => sql`${n}::int * interval '1 second'`;
+/**
+ * A session we have taken over (adoptNewSession): its token column holds a SHA-256 in hex. One
+ * that Better Auth has only just created still holds its own 32-character token for the instant
+ * until the sign-in that created it takes it over; the session cap leaves those alone, so that a
+ * concurrent sign-in of the same user never ends a session before it was handed out.
+ */
+const adopted = sql`length(${sessions.token}) = 64`;
 /** Not past its sliding end (expires_at) nor its absolute one (created_at + SESSION_MAX_AGE). */
 export const liveAt = (maxAge: number) =>
   and(gt(sessions.expiresAt, sql`now()`), gt(sql`${sessions.createdAt} + ${seconds(maxAge)}`, sql`now()`));
@@ -144,7 +151,7 @@ export async function endSessionsBeyond(db: Database, userId: string, max: numbe
     const beyond = tx
       .select({ id: sessions.id })
       .from(sessions)
-      .where(eq(sessions.userId, userId))
+      .where(and(eq(sessions.userId, userId), adopted))
       .orderBy(desc(sessions.updatedAt), desc(sessions.id))
       .offset(max);
     const ended = await tx
