@@ -1,4 +1,5 @@
 import { vi } from "vitest";
+import type { Task } from "../../shared/task.schemas.js";
 
 export interface Deferred<T> {
   promise: Promise<T>;
@@ -45,4 +46,21 @@ export function fakeFetch(handler: (url: string, init: RequestInit) => Response 
 
 export function authorizationOf(init: RequestInit): string | undefined {
   return (init.headers as Record<string, string> | undefined)?.Authorization;
+}
+
+/** A task as the API answers it, "Buy milk" unless `overrides` say otherwise. */
+export function task(overrides: Partial<Task> = {}): Task {
+  return {
+    id: "t1",
+    title: "Buy milk",
+    description: "",
+    completed: false,
+    priority: "none",
+    dueAt: null,
+    tags: [],
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+    completedAt: null,
+    ...overrides,
+  };
 }

@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Task, TaskCounts } from "../../../../shared/task.schemas.js";
 import type { SseEvent } from "../../../lib/sse-parser.js";
-import { deferred, user } from "../../../test/fake-server.js";
+import { deferred, task, user } from "../../../test/fake-server.js";
 import { defaultFilters } from "../lib/task-filters.js";
 import type { TaskPages } from "./list-tasks.js";
 import { createTaskEventMerger } from "./live-tasks.js";
@@ -18,22 +18,6 @@ vi.mock("../../../lib/api.js", async () => {
   const signedIn = { status: "signed-in", user };
   return { api: { request }, session: { subscribe: () => () => {}, getSnapshot: () => signedIn } };
 });
-
-function task(overrides: Partial<Task>): Task {
-  return {
-    id: "t1",
-    title: "Buy milk",
-    description: "",
-    completed: false,
-    priority: "none",
-    dueAt: null,
-    tags: [],
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
-    completedAt: null,
-    ...overrides,
-  };
-}
 
 const milk = task({});
 const allKey = taskKeys.list(user.id, defaultFilters);

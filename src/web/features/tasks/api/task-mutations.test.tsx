@@ -8,7 +8,7 @@ import { ApiError, NetworkError } from "../../../lib/api-error.js";
 import { forgetUser } from "../../../lib/forget-user.js";
 import { networkProblems, retryNetworkFailures } from "../../../lib/network-problems.js";
 import { endToast, toastStore } from "../../../lib/toasts.js";
-import { user } from "../../../test/fake-server.js";
+import { task, user } from "../../../test/fake-server.js";
 import { pendingDeletes } from "../lib/pending-deletes.js";
 import { editDraft, editingTaskId, newTaskDraft } from "../lib/task-drafts.js";
 import { defaultFilters } from "../lib/task-filters.js";
@@ -25,22 +25,6 @@ vi.mock("../../../lib/api.js", async () => {
   const signedIn = { status: "signed-in", user };
   return { api: { request }, session: { subscribe: () => () => {}, getSnapshot: () => signedIn } };
 });
-
-function task(overrides: Partial<Task>): Task {
-  return {
-    id: "t1",
-    title: "Buy milk",
-    description: "",
-    completed: false,
-    priority: "none",
-    dueAt: null,
-    tags: [],
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
-    completedAt: null,
-    ...overrides,
-  };
-}
 
 const milk = task({});
 const listKey = taskKeys.list(user.id, defaultFilters);
