@@ -1,17 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./helpers/api.js";
-import {
-  DESKTOP,
-  launchBrowser,
-  newPerson,
-  type Person,
-  PHONE,
-  screenshot,
-  seriousA11yViolations,
-  signUp,
-  uniqueEmail,
-} from "./helpers/browser.js";
+import { launchBrowser, newPerson, type Person, signUp, uniqueEmail } from "./helpers/browser.js";
+import { ALL_VARIANTS, pageProblems } from "./helpers/page-checks.js";
 
 let browser: Browser;
 let person: Person;
@@ -24,38 +15,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const variants = [
-  { name: "phone", viewport: PHONE, colorScheme: "light" },
-  { name: "desktop", viewport: DESKTOP, colorScheme: "light" },
-  { name: "phone-dark", viewport: PHONE, colorScheme: "dark" },
-  { name: "desktop-dark", viewport: DESKTOP, colorScheme: "dark" },
-] as const;
-
 /** Checks one page in light and dark, phone and desktop: axe, no sideways scroll, a screenshot each. */
 async function checkPage(page: Page, name: string): Promise<void> {
-  const failures: string[] = [];
-  for (const variant of variants) {
-    await page.setViewportSize(variant.viewport);
-    await page.emulateMedia({ colorScheme: variant.colorScheme, reducedMotion: "reduce" });
-    await page.waitForTimeout(150);
-    let violations = await seriousA11yViolations(page);
-    // A colour-scheme switch repaints over a few frames, longer on a loaded machine: a violation
-    // counts only if it is still there once the page has settled.
-    if (violations.length > 0) {
-      await page.waitForTimeout(600);
-      violations = await seriousA11yViolations(page);
-    }
-    for (const v of violations) failures.push(`${name} (${variant.name}): ${v}`);
-    await screenshot(page, `${name}-${variant.name}`);
-  }
-  await page.setViewportSize({ width: 320, height: 640 });
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  if (overflow > 0) failures.push(`${name}: scrolls sideways by ${overflow}px at 320px wide`);
-  await page.setViewportSize(PHONE);
-  await page.emulateMedia({ colorScheme: "light" });
-  expect(failures).toEqual([]);
+  expect(await pageProblems(page, name, { variants: ALL_VARIANTS, tapTargets: false, fullPage: false })).toEqual([]);
 }
 
 /** Controls smaller than 44×44 px on a phone (text links inside sentences excepted). */

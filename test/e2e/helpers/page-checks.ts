@@ -3,11 +3,25 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { DESKTOP, PHONE, SCREENSHOTS, seriousA11yViolations } from "./browser.js";
 
-const variants = [
+type Variant = { name: string; viewport: { width: number; height: number }; colorScheme: "light" | "dark" };
+
+export const PHONE_DESKTOP_AND_DARK: readonly Variant[] = [
   { name: "phone", viewport: PHONE, colorScheme: "light" },
   { name: "desktop", viewport: DESKTOP, colorScheme: "light" },
   { name: "phone-dark", viewport: PHONE, colorScheme: "dark" },
-] as const;
+];
+export const ALL_VARIANTS: readonly Variant[] = [
+  ...PHONE_DESKTOP_AND_DARK,
+  { name: "desktop-dark", viewport: DESKTOP, colorScheme: "dark" },
+];
+
+export interface PageCheckOptions {
+  variants?: readonly Variant[];
+  /** Report controls under 44×44 px on a phone (default true). */
+  tapTargets?: boolean;
+  /** Screenshot the whole page rather than the viewport (default true). */
+  fullPage?: boolean;
+}
 
 /**
  * What is wrong with the page as it stands, at phone and desktop size, light and dark: axe's
@@ -15,7 +29,8 @@ const variants = [
  * phone. Saves a screenshot of each size, the whole page, as `<name>-<variant>.png` in
  * test-results/screenshots. Empty when all is well.
  */
-export async function pageProblems(page: Page, name: string): Promise<string[]> {
+export async function pageProblems(page: Page, name: string, options: PageCheckOptions = {}): Promise<string[]> {
+  const { variants = PHONE_DESKTOP_AND_DARK, tapTargets = true, fullPage = true } = options;
   const problems: string[] = [];
   for (const variant of variants) {
     await page.setViewportSize(variant.viewport);
@@ -29,11 +44,13 @@ export async function pageProblems(page: Page, name: string): Promise<string[]> 
     }
     for (const v of violations) problems.push(`${name} (${variant.name}): ${v}`);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${variant.name}.png`), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${variant.name}.png`), fullPage });
   }
   await page.setViewportSize(PHONE);
   await page.emulateMedia({ colorScheme: "light" });
-  for (const small of await smallTapTargets(page)) problems.push(`${name}: small tap target ${small}`);
+  if (tapTargets) {
+    for (const small of await smallTapTargets(page)) problems.push(`${name}: small tap target ${small}`);
+  }
   await page.setViewportSize({ width: 320, height: 640 });
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
