@@ -25,6 +25,18 @@ export const tasks = pgTable(
     completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
     // Bumped by every write; the ETag is derived from it.
     version: integer("version").notNull().default(1),
+    // The recurrence (docs/decisions/016): an RRULE of the contract's subset, normalized, and
+    // whether the next date follows the schedule ("due") or the completion ("completion").
+    recurrenceRule: text("recurrence_rule"),
+    recurrenceFrom: text("recurrence_from"),
+    // The series' DTSTART: the dueAt the rule was set with (or last re-anchored to).
+    seriesStart: timestamp("series_start", { withTimezone: true, mode: "date" }),
+    // This task's place in its series, 1 for the first: COUNT ends the series after it.
+    occurrence: integer("occurrence").notNull().default(1),
+    // The next occurrence, once created by completing this one: completing again creates none.
+    nextId: text("next_id"),
+    // ISO 8601 durations before dueAt, normalized (at most 5); their fire times are in task_reminders.
+    reminders: text("reminders").array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
     index("tasks_user_created_idx").on(t.userId, t.createdAt, t.id),
@@ -52,10 +64,39 @@ export const taskChanges = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     seq: bigint("seq", { mode: "number" }).notNull(),
-    // created, updated or deleted.
+    // created, updated, deleted (written by the trigger on tasks) or reminder (by the scheduler).
     kind: text("kind").notNull(),
     taskId: text("task_id").notNull(),
+    // What a non-task event carries (a reminder: {"before","fireAt"} as JSON); null for task writes.
+    detail: text("detail"),
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.seq] }), index("task_changes_at_idx").on(t.at)],
+);
+
+/**
+ * When each reminder of a task fires: dueAt − before, computed in the owner's time zone whenever
+ * the task's dueAt, reminders or completion change. The scheduler claims due rows with
+ * FOR UPDATE SKIP LOCKED and marks them fired in the transaction that queues the email and the
+ * live event, so each fires once whatever the number of processes, and a crash loses none.
+ */
+export const taskReminders = pgTable(
+  "task_reminders",
+  {
+    taskId: text("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // The reminder as the task holds it (an ISO 8601 duration, normalized).
+    before: text("before").notNull(),
+    fireAt: timestamp("fire_at", { withTimezone: true, mode: "date" }).notNull(),
+    // Set in the transaction that delivered it; null while pending.
+    firedAt: timestamp("fired_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.taskId, t.before] }),
+    index("task_reminders_due_idx").on(t.fireAt).where(sql`${t.firedAt} is null`),
+  ],
 );
