@@ -164,6 +164,7 @@ const envSchema = z.object({
   MAX_TASKS_PER_USER: wholeNumber("MAX_TASKS_PER_USER", 10_000, { min: 1, unit: "tasks" }),
   SMTP_URL: smtpUrl,
   EMAIL_FROM: emailFrom,
+  REMINDER_POLL_MS: wholeNumber("REMINDER_POLL_MS", 1000, { min: 10, unit: "milliseconds" }),
   LOG_LEVEL: z
     .string()
     .optional()
@@ -240,6 +241,8 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From header of every email. */
   emailFrom: string;
+  /** How often each process looks for reminders that came due (src/server/reminders/). */
+  reminderPollMs: number;
   rateLimits: RateLimits;
 }
 
@@ -400,6 +403,7 @@ export function loadConfig(environment: Record<string, string | undefined>, over
     smtpUrl: env.SMTP_URL,
     // The host name without the port: a port makes no address.
     emailFrom: env.EMAIL_FROM ?? `Taskvault <no-reply@${new URL(publicUrl).hostname}>`,
+    reminderPollMs: env.REMINDER_POLL_MS,
     rateLimits: defaultRateLimits,
     ...overrides,
   };
