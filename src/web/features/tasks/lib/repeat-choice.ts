@@ -124,7 +124,8 @@ function kindOf(rule: ParsedRule, dueDay: string): Omit<RepeatValues, "from" | "
     if (monthDay === -1) return { ...base, kind: "monthly-last" };
     if (monthDay === due?.date) return { ...base, kind: "monthly-day" };
   }
-  if (rule.freq === "YEARLY" && rule.byMonth.length === 1 && rule.byMonth[0] === due?.month && monthDay === due.date) {
+  const onDueDay = due !== null && monthDay === due.date;
+  if (rule.freq === "YEARLY" && onDueDay && rule.byMonth.length === 1 && rule.byMonth[0] === due.month) {
     return { ...base, kind: "yearly" };
   }
   return null;
