@@ -10,6 +10,7 @@ import { createEmailSender } from "./email/email-sender.js";
 import { createLiveUpdates, listenUrlOf } from "./live/live-updates.js";
 import type { Logger } from "./logger.js";
 import { Housekeeping } from "./ops/housekeeping.js";
+import { createReminderScheduler } from "./reminders/reminder-scheduler.js";
 
 export interface RunningServer {
   url: string;
@@ -61,6 +62,9 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     // Every process runs a sender; they share the outbox's rows without sending any twice.
     const emailSender = createEmailSender({ config, db: database.db, logger });
     emailSender.start();
+    // Every process runs a scheduler too; each reminder fires in one of them, once.
+    const reminders = createReminderScheduler({ config, db: database.db, logger, onFired: live.onChange });
+    reminders.start();
     return {
       url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
       port,
@@ -73,6 +77,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
         await closed;
         clearTimeout(force);
         await housekeeping.stop();
+        await reminders.stop();
         await emailSender.stop();
         auth.stop();
         await database.close();

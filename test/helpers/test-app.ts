@@ -7,6 +7,11 @@ import { createEmailSender, type DeliveryLimits, type EmailSender } from "../../
 import type { AppEnv } from "../../src/server/http/app-env.js";
 import { createLiveUpdates, type LiveUpdates } from "../../src/server/live/live-updates.js";
 import { createLogger } from "../../src/server/logger.js";
+import {
+  createReminderScheduler,
+  type ReminderLimits,
+  type ReminderScheduler,
+} from "../../src/server/reminders/reminder-scheduler.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-taskvault-0123456789";
@@ -30,6 +35,8 @@ export interface TestApp {
   live: LiveUpdates;
   /** The outbox's sender, when the app was created with `emailSender`. */
   emailSender: EmailSender | undefined;
+  /** The reminder scheduler, when the app was created with `reminderScheduler`. */
+  reminderScheduler: ReminderScheduler | undefined;
   /** Calls the app as an HTTP client would; `address` stands for the peer's socket address. */
   request(path: string, init?: RequestInit & { address?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -44,6 +51,8 @@ export interface TestAppOptions {
   livePingIntervalMs?: number;
   /** Run the email outbox's sender, as the server does (`true`, or limits to shorten its waits). */
   emailSender?: boolean | Partial<DeliveryLimits>;
+  /** Run the reminder scheduler, as the server does (`true`, or limits such as a shorter poll). */
+  reminderScheduler?: boolean | Partial<ReminderLimits>;
 }
 
 /** The real app over its own fresh database, with logs captured instead of printed. */
@@ -76,6 +85,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ? createEmailSender({ config, db: database.handle.db, logger, limits })
     : undefined;
   emailSender?.start();
+  const reminderLimits = typeof options.reminderScheduler === "object" ? options.reminderScheduler : {};
+  const reminderScheduler = options.reminderScheduler
+    ? createReminderScheduler({
+        config,
+        db: database.handle.db,
+        logger,
+        onFired: live.onChange,
+        limits: reminderLimits,
+      })
+    : undefined;
+  reminderScheduler?.start();
   return {
     app,
     config,
@@ -84,11 +104,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logs,
     live,
     emailSender,
+    reminderScheduler,
     request(path, init = {}) {
       const { address = "203.0.113.10", ...rest } = init;
       return Promise.resolve(app.request(path, rest, { incoming: { socket: { remoteAddress: address } } }));
     },
     async close() {
+      await reminderScheduler?.stop();
       await emailSender?.stop();
       await live.close();
       auth.stop();

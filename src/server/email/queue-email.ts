@@ -9,6 +9,7 @@ export const emailKinds = [
   "email-change-notice",
   "password-changed",
   "account-deleted",
+  "task-reminder",
 ] as const;
 export type EmailKind = (typeof emailKinds)[number];
 
@@ -26,6 +27,8 @@ export type EmailMessage =
   | (Addressed & { kind: "verify-email" | "reset-password" | "email-change"; token: string })
   | (Addressed & { kind: "email-change-notice"; newEmail: string })
   | (Addressed & { kind: "password-changed" })
+  // Only ever to a verified address (src/server/reminders): the due time is written in `timeZone`.
+  | (Addressed & { kind: "task-reminder"; title: string; dueAt: string; timeZone: string })
   // Sent as the account goes: it belongs to no account, so the deletion does not take it along.
   | (Omit<Addressed, "userId"> & { kind: "account-deleted" });
 

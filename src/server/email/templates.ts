@@ -14,18 +14,24 @@ export interface EmailPayload {
   name?: string;
   token?: string;
   newEmail?: string;
+  /** A task-reminder's task: its title, its dueAt (ISO 8601) and the owner's IANA time zone. */
+  title?: string;
+  dueAt?: string;
+  timeZone?: string;
 }
 
 interface Action {
-  /** The web app's page the link opens. */
-  page: "reset-password" | "verify-email" | "confirm-email";
+  /** The web app's page the link opens: one that takes the email's token, or the task list. */
+  page: TokenPage | "tasks";
   /** The link's text in the HTML part. */
   label: string;
 }
 
+type TokenPage = "reset-password" | "verify-email" | "confirm-email";
+
 interface Template {
-  subject: string;
-  heading: string;
+  subject: string | ((p: EmailPayload) => string);
+  heading: string | ((p: EmailPayload) => string);
   /**
    * Emails to an address the account has not proven (a sign-up, a new address) greet no one by
    * name: whoever typed that address chose the name, and it must not speak to a stranger.
@@ -96,10 +102,18 @@ const templates: Record<EmailKind, Template> = {
       "Thank you for having used it.",
     ],
   },
+  "task-reminder": {
+    subject: (p) => `Reminder: ${shortened(oneLine(p.title), 80)}`,
+    heading: (p) => shortened(oneLine(p.title), 200),
+    greetByName: true,
+    action: { page: "tasks", label: `Open ${PRODUCT_NAME}` },
+    before: (p) => [`A reminder you set: “${oneLine(p.title)}” is due ${formatDueAt(p.dueAt, p.timeZone)}.`],
+    after: ["You get this email because the task has a reminder. Remove its reminders in the app to get none."],
+  },
 };
 
 /** The link an email carries, built from PUBLIC_URL alone. */
-export function actionLink(publicUrl: string, page: Action["page"], token: string): string {
+export function actionLink(publicUrl: string, page: TokenPage, token: string): string {
   return `${publicUrl}/${page}?token=${encodeURIComponent(token)}`;
 }
 
@@ -109,14 +123,19 @@ export function actionLink(publicUrl: string, page: Action["page"], token: strin
  */
 export function renderEmail(kind: EmailKind, payload: EmailPayload, publicUrl: string): RenderedEmail {
   const template = templates[kind];
+  const subject = typeof template.subject === "string" ? template.subject : template.subject(payload);
+  const heading = typeof template.heading === "string" ? template.heading : template.heading(payload);
   const name = template.greetByName ? oneLine(payload.name) : "";
   const greeting = name ? `Hello ${name},` : "Hello,";
   const before = template.before(payload);
   const after = template.after ?? [];
   let link: string | undefined;
-  if (template.action) {
+  const page = template.action?.page;
+  if (page === "tasks") {
+    link = `${publicUrl}/`;
+  } else if (page) {
     if (!payload.token) throw new Error(`a ${kind} email needs a token`);
-    link = actionLink(publicUrl, template.action.page, payload.token);
+    link = actionLink(publicUrl, page, payload.token);
   }
   const signature = `${PRODUCT_NAME} · ${publicUrl}`;
 
@@ -135,11 +154,11 @@ export function renderEmail(kind: EmailKind, payload: EmailPayload, publicUrl: s
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(template.subject)}</title>
+<title>${escapeHtml(subject)}</title>
 </head>
 <body style="margin:0;padding:16px;font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:16px;line-height:1.5;color:#1f2937;background:#ffffff">
 <main style="max-width:36rem;margin:0 auto">
-<h1 style="font-size:1.375rem;line-height:1.3">${escapeHtml(template.heading)}</h1>
+<h1 style="font-size:1.375rem;line-height:1.3">${escapeHtml(heading)}</h1>
 ${paragraphs([greeting, ...before])}
 ${actionHtml}
 ${paragraphs(after)}
@@ -148,7 +167,7 @@ ${paragraphs(after)}
 </body>
 </html>
 `;
-  return { subject: template.subject, text, html };
+  return { subject, text, html };
 }
 
 /** A name on one line, without control characters, as it stands in a greeting. */
@@ -157,6 +176,41 @@ function oneLine(value: string | undefined): string {
     .replace(/\p{Cc}+/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/** At most `max` characters, an ellipsis standing for the rest. */
+function shortened(value: string, max: number): string {
+  // By code point: a cut never splits a surrogate pair.
+  const chars = Array.from(value);
+  return chars.length <= max
+    ? value
+    : `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
+}
+
+/**
+ * A due time as its owner reads it: in their time zone, named, e.g. "Monday, January 5, 2026 at
+ * 9:00 AM GMT+1". A zone the runtime does not know (it was valid when stored) falls back to UTC.
+ */
+function formatDueAt(dueAt: string | undefined, timeZone: string | undefined): string {
+  if (!dueAt) throw new Error("a task-reminder email needs the task's dueAt");
+  const date = new Date(dueAt);
+  const options: Intl.DateTimeFormatOptions = {
+    weekday: "long",
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+  };
+  try {
+    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: timeZone ?? "UTC" }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" }).format(date);
+  }
 }
 
 function escapeHtml(value: string): string {

@@ -96,10 +96,21 @@ export class LiveStream {
     }
   }
 
-  private sendChange(change: LoggedChange): Promise<void> {
+  private async sendChange(change: LoggedChange): Promise<void> {
+    if (change.kind === "reminder") return this.sendReminder(change);
     if (change.task === null) return this.sendEvent("task.deleted", change.seq, { id: change.taskId });
     const event = change.kind === "created" ? "task.created" : "task.updated";
     return this.sendEvent(event, change.seq, change.task);
+  }
+
+  /**
+   * A reminder with the task as it is now; none for a task deleted or completed since it fired
+   * (the reminder no longer stands), though the client's place in the log still moves past it.
+   */
+  private async sendReminder({ seq, task, reminder }: LoggedChange): Promise<void> {
+    if (!task || task.completed || !reminder) return;
+    const { id: taskId, title, dueAt } = task;
+    await this.sendEvent("reminder", seq, { taskId, title, dueAt, ...reminder });
   }
 
   private sendEvent(event: string, id: number, data: unknown): Promise<void> {
