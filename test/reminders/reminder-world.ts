@@ -1,0 +1,153 @@
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, expect } from "vitest";
+import { emailOutbox, taskReminders } from "../../src/server/db/schema/index.js";
+import type { ReminderLimits } from "../../src/server/reminders/reminder-scheduler.js";
+import type { Task } from "../../src/shared/task.schemas.js";
+import { bearer, jsonRequest, type SignedInUser, signUp } from "../helpers/auth-client.js";
+import { type ServedApp, serveOverHttp } from "../helpers/http-server.js";
+import { type ReceivedEmail, type SmtpInbox, startSmtpInbox, tokenFromLink } from "../helpers/smtp-inbox.js";
+import { openSse, type SseEvent, type SseStream } from "../helpers/sse-client.js";
+import { createTestApp, type TestApp, type TestAppOptions } from "../helpers/test-app.js";
+import { type TasksApi, tasksApi } from "../tasks/helpers.js";
+
+export const PUBLIC_URL = "http://localhost:3000";
+/** Polls often, so that "within a few seconds" is well inside a test's patience. */
+export const FAST_REMINDERS: Partial<ReminderLimits> = { pollIntervalMs: 100 };
+export const FAST_EMAIL = { pollIntervalMs: 50, retryBaseMs: 50, retryMaxMs: 200 };
+
+export interface ReminderWorld {
+  t: TestApp;
+  inbox: SmtpInbox;
+  served: ServedApp;
+  streams: SseStream[];
+}
+
+/**
+ * For a test file: a real SMTP server, and the app over a fresh database with its outbox sender
+ * and reminder scheduler polling often, served over HTTP for the event streams.
+ */
+export function reminderWorldForFile(options: Omit<TestAppOptions, "emailSender"> = {}): ReminderWorld {
+  const world = { streams: [] as SseStream[] } as ReminderWorld;
+  beforeAll(async () => {
+    world.inbox = await startSmtpInbox();
+    world.t = await createTestApp({
+      reminderScheduler: FAST_REMINDERS,
+      ...options,
+      env: { SMTP_URL: world.inbox.url, PUBLIC_URL, ...options.env },
+      emailSender: FAST_EMAIL,
+    });
+    world.served = await serveOverHttp(world.t);
+  });
+  afterAll(async () => {
+    for (const stream of world.streams) stream.close();
+    await world.served?.close();
+    await world.t?.close();
+    await world.inbox?.stop();
+  });
+  return world;
+}
+
+/** Signs a user up and, unless told not to, proves the address with the emailed link, as a person would. */
+export async function signUpUser(
+  t: TestApp,
+  inbox: SmtpInbox,
+  options: { verified?: boolean; timeZone?: string; name?: string } = {},
+): Promise<TasksApi> {
+  const user = await signUp(t, options.name ? { name: options.name } : {});
+  if (options.verified !== false) {
+    const [email] = await inbox.waitFor(user.email);
+    const token = tokenFromLink(email as ReceivedEmail, PUBLIC_URL, "verify-email");
+    const res = await t.request("/api/auth/verify-email", jsonRequest("POST", { token }));
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+  if (options.timeZone) {
+    const res = await t.request(
+      "/api/auth/me",
+      jsonRequest("PATCH", { timeZone: options.timeZone }, bearer(user.token)),
+    );
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+  return tasksApi(t, user);
+}
+
+/** An ISO time `ms` from now. */
+export const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
+
+/**
+ * Creates a task due at `dueAt` with reminders, as a client does. Until the tasks API takes
+ * `reminders`, the scheduler's rows are written as it would write them: dueAt − before, for
+ * durations of whole seconds (which is what these tests use).
+ */
+export async function createTaskWithReminders(
+  t: TestApp,
+  tasks: TasksApi,
+  fields: { title: string; dueAt: string; reminders: string[] },
+): Promise<Task> {
+  const task = await tasks.createTask({ title: fields.title, dueAt: fields.dueAt });
+  const due = new Date(fields.dueAt).getTime();
+  for (const before of fields.reminders) {
+    const parts = /^PT(?:(\d+)M)?(?:(\d+)S)?$/.exec(before);
+    if (!parts) throw new Error(`write ${before} as PT<n>M<n>S in these tests`);
+    const seconds = Number(parts[1] ?? 0) * 60 + Number(parts[2] ?? 0);
+    await t.database.handle.db
+      .insert(taskReminders)
+      .values({ taskId: task.id, userId: tasks.user.id, before, fireAt: new Date(due - seconds * 1000) });
+  }
+  return task;
+}
+
+/** Opens the user's event stream on the served app (closed after the file), resuming after `lastEventId` if given. */
+export async function openEvents(
+  world: ReminderWorld,
+  user: SignedInUser,
+  on = world.served,
+  lastEventId?: string,
+): Promise<SseStream> {
+  const headers = bearer(user.token, lastEventId === undefined ? {} : { "last-event-id": lastEventId });
+  const stream = await openSse(`${on.url}/api/${user.id}/events`, headers);
+  expect(stream.response.status).toBe(200);
+  world.streams.push(stream);
+  return stream;
+}
+
+export const dataOf = (event: SseEvent) => JSON.parse(event.data) as Record<string, unknown>;
+
+/** The next `reminder` event, skipping the task events before it. */
+export async function nextReminder(stream: SseStream, timeoutMs = 5_000): Promise<SseEvent> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const event = await stream.next(Math.max(1, deadline - Date.now()));
+    if (event.event === "reminder") return event;
+  }
+}
+
+/** The reminder emails that reached `to`. */
+export const reminderEmails = (inbox: SmtpInbox, to: string) =>
+  inbox.to(to).filter((email) => email.subject.startsWith("Reminder:"));
+
+/** The outbox rows of reminder emails queued for `to`, however far their delivery got. */
+export async function queuedReminders(t: TestApp, to: string) {
+  return t.database.handle.db
+    .select()
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.recipient, to), eq(emailOutbox.kind, "task-reminder")));
+}
+
+/** The reminder events logged for a user (task_changes of kind `reminder`). */
+export async function loggedReminders(t: TestApp, userId: string): Promise<{ taskId: string }[]> {
+  const result = await t.database.handle.db.execute(
+    sql`select task_id as "taskId" from task_changes where user_id = ${userId} and kind = 'reminder'`,
+  );
+  return (result as unknown as { rows: { taskId: string }[] }).rows;
+}
+
+/** Waits until `check` holds, polling; fails after `timeoutMs`. */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("the condition never held");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
