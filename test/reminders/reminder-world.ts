@@ -126,7 +126,7 @@ export const reminderEmails = (inbox: SmtpInbox, to: string) =>
   inbox.to(to).filter((email) => email.subject.startsWith("Reminder:"));
 
 /** The outbox rows of reminder emails queued for `to`, however far their delivery got. */
-export async function queuedReminders(t: TestApp, to: string) {
+export async function queuedReminders(t: Pick<TestApp, "database">, to: string) {
   return t.database.handle.db
     .select()
     .from(emailOutbox)
@@ -134,7 +134,7 @@ export async function queuedReminders(t: TestApp, to: string) {
 }
 
 /** The reminder events logged for a user (task_changes of kind `reminder`). */
-export async function loggedReminders(t: TestApp, userId: string): Promise<{ taskId: string }[]> {
+export async function loggedReminders(t: Pick<TestApp, "database">, userId: string): Promise<{ taskId: string }[]> {
   const result = await t.database.handle.db.execute(
     sql`select task_id as "taskId" from task_changes where user_id = ${userId} and kind = 'reminder'`,
   );

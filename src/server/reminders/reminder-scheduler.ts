@@ -111,10 +111,7 @@ export class ReminderScheduler {
       .then((counts) => counts.more)
       .catch((error: unknown) => {
         // Nothing was committed: the same rows are due at the next poll.
-        this.options.logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
-          "reminders: run failed",
-        );
+        this.options.logger.warn({ err: rootMessage(error) }, "reminders: run failed");
         return false;
       })
       .then((more) => {
@@ -140,4 +137,16 @@ export function createReminderScheduler(deps: {
     onFired,
     limits: { pollIntervalMs: config.reminderPollMs, ...limits },
   });
+}
+
+/**
+ * The database's own words for a failure: Drizzle wraps it in an error whose message quotes the
+ * statement's parameters (addresses, task titles), which have no place in a log.
+ */
+function rootMessage(error: unknown): string {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof Error && current.cause !== undefined; depth++) {
+    current = current.cause;
+  }
+  return (current instanceof Error ? current.message : String(current)).slice(0, 500);
 }
