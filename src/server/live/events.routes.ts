@@ -15,6 +15,7 @@ export const eventsRoute = createRoute({
   summary: "Live updates: a Server-Sent Events stream of the user's task changes",
   description:
     "Events `task.created` and `task.updated` (data: the task), `task.deleted` (data: `{ id }`), " +
+    "`reminder` (data: `{ taskId, title, dueAt, before, fireAt }`: a task's reminder came due), " +
     "`reset` (data: `{ reason }`: reload everything); `id:` is the user's change sequence number. " +
     "A `: ping` comment every 15 s. The stream ends within 2 s of the access token's expiry or its " +
     "session's end. See docs/api.md, Live updates.",
