@@ -12,7 +12,8 @@ import type { SearchHorizon } from "./search-horizon.js";
  * rrule-temporal does (a daily 02:30 task would skip the spring-forward day); the contract keeps
  * the task at its wall-clock time instead, so the zone is applied afterwards (see wall-clock.ts).
  *
- * Two differences from RFC 5545 are written into the rules here:
+ * Two differences from RFC 5545 are written into the rules here (and two library bugs worked
+ * around, see weekdayGroups):
  * - BYMONTHDAY=d past a month's end means that month's last day (RFC 5545 skips the month). The
  *   rule keeps BYMONTHDAY=d, which the library evaluates as the RFC says, and a second rule adds
  *   BYMONTHDAY=-1 in the months shorter than some such d (the 31st: February, April, June,
@@ -24,7 +25,13 @@ import type { SearchHorizon } from "./search-horizon.js";
  *   same, but the day is written out here so that it clamps like an explicit one (Jan 31 monthly
  *   → Feb 28; Feb 29 yearly → Feb 28 in other years).
  */
-export type RuleSet = readonly RRuleTemporal[];
+export type RuleSet = readonly MemberRule[];
+
+interface MemberRule {
+  rule: RRuleTemporal;
+  /** A check on each date the library yields, where it yields some the rule does not contain. */
+  accepts?: (date: Temporal.PlainDate) => boolean;
+}
 
 const FLOATING_ZONE = "UTC";
 
@@ -72,20 +79,90 @@ export function buildRuleSet(rule: ParsedRule, start: Temporal.PlainDateTime, ho
     cache: false,
     temporal: Temporal,
   };
-  const main = new RRuleTemporal({
-    ...common,
-    ...(rule.byDay.length > 0 ? { byDay: rule.byDay.map((d) => `${d.ordinal ?? ""}${d.day}`) } : {}),
+  const calendar = {
     ...(parts.byMonth.length > 0 ? { byMonth: parts.byMonth } : {}),
     ...(parts.byMonthDay.length > 0 ? { byMonthDay: parts.byMonthDay } : {}),
-  });
+  };
+  const members: MemberRule[] = weekdayGroups(rule, parts.byMonth).map(({ byDay, accepts }) => ({
+    rule: new RRuleTemporal({ ...common, ...calendar, ...(byDay.length > 0 ? { byDay } : {}) }),
+    ...(accepts ? { accepts } : {}),
+  }));
   const lastDayMonths = clampMonths(parts);
-  if (lastDayMonths.length === 0) return [main];
-  return [main, new RRuleTemporal({ ...common, byMonth: lastDayMonths, byMonthDay: [-1] })];
+  if (lastDayMonths.length > 0) {
+    members.push({ rule: new RRuleTemporal({ ...common, byMonth: lastDayMonths, byMonthDay: [-1] }) });
+  }
+  return members;
+}
+
+interface WeekdayGroup {
+  byDay: string[];
+  accepts?: (date: Temporal.PlainDate) => boolean;
+}
+
+/**
+ * BYDAY as the library is given it, split where rrule-temporal 2.2.8 gets a YEARLY rule without
+ * BYMONTH wrong. BYDAY's entries are alternatives, and no BYMONTHDAY or BYSETPOS narrows them
+ * (parseRule refuses both with BYDAY), so the union of the groups' rules is the rule.
+ * - Weekdays with and without an ordinal go in separate rules: mixed, the library drops the plain
+ *   ones (BYDAY=MO,1MO yields only each year's first Monday).
+ * - The 53rd (or -53rd) weekday of a year it computes as the first (last) plus 52 weeks even in a
+ *   year with 52 of them, yielding a date in the next (previous) year. A 53rd weekday falls on the
+ *   year's day 365 or 366, a -53rd on its day 1 or 2, so each ±53 goes in a rule of its own that
+ *   keeps only those dates. (With BYMONTH the ordinals count within a month and are right.)
+ */
+function weekdayGroups(rule: ParsedRule, byMonth: number[]): WeekdayGroup[] {
+  const text = (d: ParsedRule["byDay"][number]) => `${d.ordinal ?? ""}${d.day}`;
+  const countsInYear = rule.freq === "YEARLY" && byMonth.length === 0;
+  const isYearEdge = (d: ParsedRule["byDay"][number]) => countsInYear && Math.abs(d.ordinal ?? 0) === 53;
+  const plain = rule.byDay.filter((d) => d.ordinal === undefined).map(text);
+  const ordinal = rule.byDay.filter((d) => d.ordinal !== undefined && !isYearEdge(d)).map(text);
+  const groups: WeekdayGroup[] = [plain, ordinal].filter((days) => days.length > 0).map((byDay) => ({ byDay }));
+  for (const edge of rule.byDay.filter(isYearEdge)) {
+    const accepts =
+      (edge.ordinal ?? 0) > 0
+        ? (date: Temporal.PlainDate) => date.dayOfYear >= 365
+        : (date: Temporal.PlainDate) => date.dayOfYear <= 2;
+    groups.push({ byDay: [text(edge)], accepts });
+  }
+  return groups.length > 0 ? groups : [{ byDay: [] }];
 }
 
 /** rrule-temporal's only way to say that its iteration cap ran out before an occurrence came. */
 function isIterationCapError(error: unknown): boolean {
   return error instanceof Error && /^Maximum iterations \(\d+\) exceeded/.test(error.message);
+}
+
+/** The library's next date after `after`, or null when none comes within its iteration cap. */
+function libraryNext(rule: RRuleTemporal, after: Temporal.PlainDateTime): Temporal.PlainDateTime | null {
+  try {
+    return rule.next(after.toZonedDateTime(FLOATING_ZONE))?.toPlainDateTime() ?? null;
+  } catch (error) {
+    if (!isIterationCapError(error)) throw error;
+    return null;
+  }
+}
+
+/**
+ * How many dates a member rule's check may turn down in one search. Each date turned down by a
+ * ±53rd weekday's check lies in a later year, so the horizon ends the search within about a
+ * hundred; this bound only guards against a check that never accepts.
+ */
+const MAX_TURNED_DOWN = 200;
+
+/** A member rule's first accepted date strictly after `after` and within the horizon, or null. */
+function nextOfMember(
+  member: MemberRule,
+  after: Temporal.PlainDateTime,
+  horizon: SearchHorizon,
+): Temporal.PlainDateTime | null {
+  let cursor = after;
+  for (let turnedDown = 0; turnedDown <= MAX_TURNED_DOWN; turnedDown++) {
+    const found = libraryNext(member.rule, cursor);
+    if (found === null || Temporal.PlainDateTime.compare(found, horizon.end) > 0) return null;
+    if (!member.accepts || member.accepts(found.toPlainDate())) return found;
+    cursor = found;
+  }
+  return null;
 }
 
 /**
@@ -99,17 +176,9 @@ export function nextInRuleSet(
   horizon: SearchHorizon,
 ): Temporal.PlainDateTime | null {
   let earliest: Temporal.PlainDateTime | null = null;
-  for (const rule of set) {
-    let found: Temporal.ZonedDateTime | null;
-    try {
-      found = rule.next(after.toZonedDateTime(FLOATING_ZONE));
-    } catch (error) {
-      if (!isIterationCapError(error)) throw error;
-      found = null;
-    }
-    const wallClock = found?.toPlainDateTime() ?? null;
-    if (wallClock === null || Temporal.PlainDateTime.compare(wallClock, horizon.end) > 0) continue;
-    if (earliest === null || Temporal.PlainDateTime.compare(wallClock, earliest) < 0) earliest = wallClock;
+  for (const member of set) {
+    const found = nextOfMember(member, after, horizon);
+    if (found !== null && (earliest === null || Temporal.PlainDateTime.compare(found, earliest) < 0)) earliest = found;
   }
   return earliest;
 }
