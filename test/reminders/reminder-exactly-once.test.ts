@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ReminderLimits } from "../../src/server/reminders/reminder-scheduler.js";
 import { type SmtpInbox, startSmtpInbox } from "../helpers/smtp-inbox.js";
@@ -201,5 +202,37 @@ describe("a scheduler whose transaction fails", () => {
     await sleep(800);
     expect(subjectsOf(tasks)).toEqual(["Reminder: Survives a fault"]);
     expect(await loggedReminders(t, tasks.user.id)).toEqual([{ taskId: task.id }]);
+  }, 30_000);
+});
+
+// A row lock held from another connection: PGlite has one connection, so only PostgreSQL can.
+const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : () => {};
+
+describeOnPostgres("a scheduler meeting an owner whose row another transaction holds", () => {
+  it("fires the other owners' reminders meanwhile, even one batch at a time, and the held one's once it is free", async () => {
+    const t = await startApp(undefined, { batchSize: 1 });
+    const held = await signUpUser(t, inbox);
+    const free = await signUpUser(t, inbox);
+    // The held owner's reminder comes due first: a batch that counted it would take nothing else.
+    await createTaskWithReminders(t, held, { title: "Owner held", dueAt: inMs(61_000), reminders: ["PT1M"] });
+    await createTaskWithReminders(t, free, { title: "Owner free", dueAt: inMs(61_200), reminders: ["PT1M"] });
+    const holder = new pg.Client({ connectionString: t.database.url });
+    await holder.connect();
+    try {
+      await holder.query("begin");
+      await holder.query("select 1 from users where id = $1 for no key update", [held.user.id]);
+      await eventually(() => reminderEmails(inbox, free.user.email).length === 1);
+      await sleep(500);
+      expect(reminderEmails(inbox, held.user.email)).toEqual([]);
+      expect(await loggedReminders(t, held.user.id)).toEqual([]);
+      await holder.query("commit");
+    } finally {
+      await holder.end();
+    }
+    await eventually(() => reminderEmails(inbox, held.user.email).length === 1);
+    await sleep(500);
+    expect(subjectsOf(held)).toEqual(["Reminder: Owner held"]);
+    expect(subjectsOf(free)).toEqual(["Reminder: Owner free"]);
+    expect(t.logs.filter((line) => line.msg === "reminders: run failed")).toEqual([]);
   }, 30_000);
 });

@@ -54,25 +54,23 @@ const iso = (column: unknown) => sql`to_char(${column} at time zone 'UTC', 'YYYY
  */
 export async function fireDueReminders(db: Database, batchSize: number): Promise<FiringResult> {
   return db.transaction(async (tx) => {
-    // MATERIALIZED: each locking select runs once and locks exactly the rows it returns; inlined
-    // as `in (select … limit n)` the planner may rescan it and lock more than a batch.
+    // MATERIALIZED: the locking select runs once and locks exactly the rows it returns; inlined
+    // as `in (select … limit n)` the planner may rescan it and lock more than a batch. A row whose
+    // reminder or owner is locked is skipped before the limit counts it, so a busy owner's
+    // reminders never hold back the others'.
     const result = await tx.execute(sql`
       with due as materialized (
-        select task_id, "before", user_id from ${taskReminders}
-        where fired_at is null and fire_at <= now()
-        order by fire_at, task_id, "before"
+        select r.task_id, r."before", r.user_id from ${taskReminders} as r
+        join ${users} as owner on owner.id = r.user_id
+        where r.fired_at is null and r.fire_at <= now()
+        order by r.fire_at, r.task_id, r."before"
         limit ${batchSize}
-        for update skip locked
-      ),
-      owners as materialized (
-        select id from ${users}
-        where id in (select user_id from due)
-        for no key update skip locked
+        for update of r skip locked
+        for no key update of owner skip locked
       )
       update ${taskReminders} as r
       set fired_at = now()
       from due
-      join owners on owners.id = due.user_id
       join ${tasks} as t on t.id = due.task_id
       join ${users} as u on u.id = due.user_id
       where r.task_id = due.task_id and r."before" = due."before"
