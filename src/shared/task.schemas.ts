@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_YEAR, MIN_YEAR, parseDateTime } from "./date-time.js";
+import { type Recurrence, recurrenceFroms, recurrenceSchema, remindersSchema } from "./recurrence.js";
 import { hasLengthBetween, isStorableText } from "./text.js";
 
 export const TITLE_MAX = 200;
@@ -62,21 +63,46 @@ const taskFields = {
   dueAt: dateTimeSchema.nullable().default(null),
   tags: tagsSchema.default([]),
   completed: z.boolean({ error: "must be true or false" }).default(false),
+  recurrence: recurrenceSchema.nullable().default(null),
+  reminders: remindersSchema
+    .default([])
+    .describe(
+      "Up to 5 reminders, each firing once at dueAt − before (days on the wall clock of your timeZone); one whose time has already passed when it is set or moved does not fire",
+    ),
 };
 
+export const RECURRENCE_NEEDS_DUE = "needs a dueAt: a recurring task repeats from its due date";
+
+/**
+ * A body that makes the task recurring while saying it has no due date is refused here, naming
+ * `recurrence`. (Whether the resulting task has one is checked where the stored task is known.)
+ */
+function refuseRecurrenceWithoutDue(
+  body: { recurrence?: Recurrence | null | undefined; dueAt?: Date | null | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (body.recurrence && body.dueAt === null) {
+    ctx.addIssue({ code: "custom", path: ["recurrence"], message: RECURRENCE_NEEDS_DUE });
+  }
+}
+
 /** POST and PUT bodies: `title` required, every omitted field takes its default. */
-export const taskInputSchema = z.strictObject(taskFields);
+export const taskInputSchema = z.strictObject(taskFields).superRefine(refuseRecurrenceWithoutDue);
 export type TaskInput = z.output<typeof taskInputSchema>;
 
 /** PATCH body: only the fields given change. */
-export const taskPatchSchema = z.strictObject({
-  title: titleSchema.optional(),
-  description: descriptionSchema.optional(),
-  priority: prioritySchema.optional(),
-  dueAt: dateTimeSchema.nullable().optional(),
-  tags: tagsSchema.optional(),
-  completed: z.boolean({ error: "must be true or false" }).optional(),
-});
+export const taskPatchSchema = z
+  .strictObject({
+    title: titleSchema.optional(),
+    description: descriptionSchema.optional(),
+    priority: prioritySchema.optional(),
+    dueAt: dateTimeSchema.nullable().optional(),
+    tags: tagsSchema.optional(),
+    completed: z.boolean({ error: "must be true or false" }).optional(),
+    recurrence: recurrenceSchema.nullable().optional(),
+    reminders: remindersSchema.optional().describe("Replaces all of the task's reminders"),
+  })
+  .superRefine(refuseRecurrenceWithoutDue);
 export type TaskPatch = z.output<typeof taskPatchSchema>;
 
 /** The complete route's optional body: without it, completion toggles. */
@@ -95,6 +121,21 @@ export const taskSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   completedAt: z.string().nullable(),
+  recurrence: z
+    .object({
+      rule: z.string().describe("The RRULE, normalized").meta({ example: "FREQ=WEEKLY;BYDAY=MO,WE" }),
+      from: z.enum(recurrenceFroms).describe("due: the schedule; completion: counted from when it was done"),
+    })
+    .nullable()
+    .describe("How the task repeats, or null; completing it creates the next occurrence"),
+  reminders: z
+    .array(z.object({ before: z.string().describe("ISO 8601 duration before dueAt").meta({ example: "PT15M" }) }))
+    .describe("When to remind, before dueAt; each fires once"),
+  nextId: z
+    .string()
+    .nullable()
+    .describe("The id of the next occurrence, once completing this recurring task created it; null otherwise")
+    .meta({ example: "0b7c3f4e-2a51-4c1e-9a7d-3f1f5e2b8c90" }),
 });
 export type Task = z.infer<typeof taskSchema>;
 

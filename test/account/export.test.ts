@@ -42,7 +42,14 @@ describe("GET /api/auth/account/export", () => {
   it("answers the user, every task, the sessions and the time, as an attachment no cache keeps", async () => {
     const user = await signUp(t, { name: "Exporting Eve" });
     await t.request("/api/auth/me", jsonRequest("PATCH", { timeZone: "Europe/Lisbon" }, bearer(user.token)));
-    await createTask(user, { title: "First", priority: "high", tags: ["home"], dueAt: "2026-12-01T18:00:00+01:00" });
+    await createTask(user, {
+      title: "First",
+      priority: "high",
+      tags: ["home"],
+      dueAt: "2026-12-01T18:00:00+01:00",
+      recurrence: { rule: "FREQ=MONTHLY;BYMONTHDAY=1" },
+      reminders: [{ before: "P1D" }],
+    });
     await createTask(user, { title: "Second", description: "with a description", completed: true });
 
     const before = Date.now();
@@ -62,6 +69,11 @@ describe("GET /api/auth/account/export", () => {
     expect(body.user).toMatchObject({ name: "Exporting Eve", timeZone: "Europe/Lisbon" });
     expect(body.tasks).toEqual(await listedTasks(user));
     expect(body.tasks.map((task: { title: string }) => task.title)).toEqual(["First", "Second"]);
+    expect(body.tasks[0]).toMatchObject({
+      recurrence: { rule: "FREQ=MONTHLY;BYMONTHDAY=1", from: "due" },
+      reminders: [{ before: "P1D" }],
+      nextId: null,
+    });
     for (const task of body.tasks) taskSchema.strict().parse(task);
     const sessionList = await (await t.request("/api/auth/sessions", { headers: bearer(user.token) })).json();
     expect(body.sessions).toEqual(sessionList.sessions);

@@ -16,7 +16,17 @@ const content = (marker: string, completed = false): TaskContent => ({
 /** A task as the server would answer it; `second` sets its updatedAt. */
 function task(id: string, c: TaskContent, second = 0): Task {
   const at = new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
-  return { id, ...c, dueAt: null, createdAt: at, updatedAt: at, completedAt: c.completed ? at : null };
+  return {
+    id,
+    ...c,
+    dueAt: null,
+    createdAt: at,
+    updatedAt: at,
+    completedAt: c.completed ? at : null,
+    recurrence: null,
+    reminders: [],
+    nextId: null,
+  };
 }
 
 const ID = "11111111-1111-4111-8111-111111111111";

@@ -31,6 +31,9 @@ describe("creating a task", () => {
       createdAt: expect.stringMatching(ISO_UTC),
       updatedAt: task.createdAt,
       completedAt: null,
+      recurrence: null,
+      reminders: [],
+      nextId: null,
     });
     expect(Date.parse(task.createdAt)).toBeGreaterThanOrEqual(before - 1);
     expect(Date.parse(task.createdAt)).toBeLessThanOrEqual(Date.now());

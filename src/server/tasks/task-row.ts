@@ -25,6 +25,10 @@ export const taskColumns = {
   createdAt: isoTime<string>(tasks.createdAt),
   updatedAt: isoTime<string>(tasks.updatedAt),
   completedAt: isoTime<string | null>(tasks.completedAt),
+  recurrenceRule: tasks.recurrenceRule,
+  recurrenceFrom: tasks.recurrenceFrom,
+  reminders: tasks.reminders,
+  nextId: tasks.nextId,
   version: tasks.version,
 };
 
@@ -39,6 +43,10 @@ export interface TaskRow {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
+  recurrenceRule: string | null;
+  recurrenceFrom: string | null;
+  reminders: string[];
+  nextId: string | null;
   version: number;
 }
 
@@ -65,6 +73,11 @@ export function toTask(row: TaskRow): StoredTask {
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
       completedAt: row.completedAt,
+      recurrence: row.recurrenceRule
+        ? { rule: row.recurrenceRule, from: row.recurrenceFrom === "completion" ? "completion" : "due" }
+        : null,
+      reminders: row.reminders.map((before) => ({ before })),
+      nextId: row.nextId,
     },
   };
 }

@@ -1,69 +1,36 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
-import type { PgColumn, PgUpdateSetSource } from "drizzle-orm/pg-core";
+import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { ListQuery, TaskCounts, TaskInput, TaskPatch } from "../../shared/task.schemas.js";
 import type { BuiltStatement, Database } from "../db/client.js";
 import { tasks, users } from "../db/schema/index.js";
+import { createScheduled, type ScheduledWrite, writeScheduled } from "./series-writes.js";
+import {
+  bringsSchedule,
+  patchChange,
+  plainSet,
+  replacement,
+  type TaskChange,
+  touchesSchedule,
+  versionSet,
+} from "./task-change.js";
+import { type NewTaskValues, preparePlainInsert } from "./task-insert.js";
 import { ListStatements, type TaskPage } from "./task-list.js";
-import { rank, type StoredTask, taskColumns, toTask, UUID } from "./task-row.js";
+import { rank, type StoredTask, type TaskRow, taskColumns, toTask, UUID } from "./task-row.js";
 
 export type { StoredTask } from "./task-row.js";
 
 /** What `If-Match` asked for: any current version (`*`), or one of these versions. */
 export type Precondition = { any: true } | { versions: number[] };
 
-/** Why a conditional write wrote nothing. */
-export type WriteOutcome = { task: StoredTask } | { missing: true } | { stale: true };
-
-/**
- * A parameter of the insert's select, named and cast as its column (a select's output has no
- * target column to take a type from), and encoded as the column encodes it unless told not to.
- */
-function valueFor(column: PgColumn, placeholder: string, encode = true): SQL.Aliased {
-  const value = encode ? sql.param(sql.placeholder(placeholder), column) : sql.placeholder(placeholder);
-  return sql`${value}::${sql.raw(column.getSQLType())}`.as(column.name);
-}
-
-/**
- * Creating a task is one statement of a fixed shape, so it is built once (and, on PostgreSQL,
- * prepared once per connection) rather than on every request (docs/benchmarks.md).
- *
- * The quota is part of it: the task's row is selected from its owner's row, locked, and only
- * while the owner holds fewer than `maxTasks` (users.task_count, kept by a trigger on tasks). Two
- * creates of one user queue on that lock; in READ COMMITTED, the one that waited re-checks the
- * count of the row the other committed, so a burst cannot overshoot the quota. The lock is
- * `no key update`, the one the trigger's UPDATE takes anyway: it does not block the key-share
- * locks that inserts referencing the user (sessions, other tables) take.
- */
-function prepareInsert(db: Database) {
-  const owner = and(eq(users.id, sql.placeholder("userId")), lt(users.taskCount, sql.placeholder("maxTasks")));
-  return db
-    .insert(tasks)
-    .select((qb) =>
-      qb
-        // Every column, in the table's order; a select has no DEFAULT, so version says its 1.
-        .select({
-          id: valueFor(tasks.id, "id"),
-          userId: users.id,
-          title: valueFor(tasks.title, "title"),
-          description: valueFor(tasks.description, "description"),
-          completed: valueFor(tasks.completed, "completed"),
-          priority: valueFor(tasks.priority, "priority"),
-          // ISO text or null: Drizzle's encoder for a time would call toISOString() on null.
-          dueAt: valueFor(tasks.dueAt, "dueAt", false),
-          tags: valueFor(tasks.tags, "tags"),
-          createdAt: valueFor(tasks.createdAt, "now"),
-          updatedAt: valueFor(tasks.updatedAt, "now"),
-          completedAt: valueFor(tasks.completedAt, "completedAt", false),
-          version: sql<number>`1`.as(tasks.version.name),
-        })
-        .from(users)
-        .where(owner)
-        .for("no key update"),
-    )
-    .returning(taskColumns)
-    .prepare("tasks_insert");
-}
+/** The task a write wrote, or why it wrote nothing. */
+export type WriteOutcome =
+  | { task: StoredTask }
+  | { missing: true }
+  | { stale: true }
+  /** Completing it would continue its series, and the next occurrence does not fit the quota. */
+  | { seriesQuotaExceeded: { limit: number } }
+  /** The task would repeat without a due date; the field whose value did it. */
+  | { needsDue: "recurrence" | "dueAt" };
 
 /** The owner's row, read only when a create inserted nothing, to say why. */
 function prepareOwnerLookup(db: Database) {
@@ -76,7 +43,7 @@ function prepareOwnerLookup(db: Database) {
 
 /** The statements of a create, and the quota they enforce. */
 interface CreateStatements {
-  insert: ReturnType<typeof prepareInsert>;
+  insert: ReturnType<typeof preparePlainInsert>;
   ownerLookup: ReturnType<typeof prepareOwnerLookup>;
   maxTasks: number;
 }
@@ -115,7 +82,7 @@ export class TaskRepository {
   ) {
     this.shared = {
       creating: {
-        insert: prepareInsert(db),
+        insert: preparePlainInsert(db),
         ownerLookup: prepareOwnerLookup(db),
         maxTasks: options.maxTasksPerUser,
       },
@@ -196,13 +163,14 @@ export class UserTasks {
 
   /**
    * Inserts the task unless this user already holds the quota's worth, in one statement (see
-   * prepareInsert). Only when it inserts nothing is the owner looked up, to tell a full quota
-   * from an account deleted after its access token was issued.
+   * task-insert.ts); a task that repeats or reminds also gets its reminder rows, in the same
+   * transaction. Only when it inserts nothing is the owner looked up, to tell a full quota from
+   * an account deleted after its access token was issued.
    */
   async create(input: TaskInput): Promise<CreateOutcome> {
     const now = new Date();
     const { insert, ownerLookup, maxTasks } = this.shared.creating;
-    const [row] = await insert.execute({
+    const values: NewTaskValues = {
       id: randomUUID(),
       userId: this.userId,
       maxTasks,
@@ -214,7 +182,24 @@ export class UserTasks {
       tags: input.tags,
       now,
       completedAt: input.completed ? now.toISOString() : null,
-    });
+    };
+    const reminders = input.reminders.map((r) => r.before);
+    const row =
+      input.recurrence || reminders.length > 0
+        ? await createScheduled(
+            this.db,
+            {
+              ...values,
+              recurrenceRule: input.recurrence?.rule ?? null,
+              recurrenceFrom: input.recurrence?.from ?? null,
+              // A series starts at its first task's due time (its DTSTART).
+              seriesStart: input.recurrence ? values.dueAt : null,
+              occurrence: 1,
+              reminders,
+            },
+            input.dueAt,
+          )
+        : (await insert.execute(values))[0];
     if (row) return this.changed({ task: toTask(row) });
     const [owner] = await ownerLookup.execute({ userId: this.userId });
     return owner ? { quotaExceeded: { limit: maxTasks } } : { ownerGone: true };
@@ -222,38 +207,17 @@ export class UserTasks {
 
   /** PUT: every field replaced; omitted ones were defaulted by the schema. */
   replace(id: string, input: TaskInput, precondition?: Precondition): Promise<WriteOutcome> {
-    return this.write(id, precondition, (now) => ({
-      title: input.title,
-      description: input.description,
-      priority: rank(input.priority),
-      dueAt: input.dueAt,
-      tags: input.tags,
-      ...completion(input.completed, now),
-    }));
+    return this.write(id, precondition, replacement(input));
   }
 
   /** PATCH: only the given fields change. */
   patch(id: string, patch: TaskPatch, precondition?: Precondition): Promise<WriteOutcome> {
-    return this.write(id, precondition, (now) => ({
-      ...(patch.title !== undefined ? { title: patch.title } : {}),
-      ...(patch.description !== undefined ? { description: patch.description } : {}),
-      ...(patch.priority !== undefined ? { priority: rank(patch.priority) } : {}),
-      ...(patch.dueAt !== undefined ? { dueAt: patch.dueAt } : {}),
-      ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
-      ...(patch.completed !== undefined ? completion(patch.completed, now) : {}),
-    }));
+    return this.write(id, precondition, patchChange(patch));
   }
 
   /** Sets completion, or toggles it when `completed` is undefined. */
   complete(id: string, completed: boolean | undefined, precondition?: Precondition): Promise<WriteOutcome> {
-    return this.write(id, precondition, (now) =>
-      completed === undefined
-        ? {
-            completed: sql`not ${tasks.completed}`,
-            completedAt: sql`case when ${tasks.completed} then null else ${now.toISOString()}::timestamptz end`,
-          }
-        : completion(completed, now),
-    );
+    return this.write(id, precondition, { completed: completed ?? "toggle" });
   }
 
   /** Deletes the task; false when there was no such task of this user. */
@@ -264,40 +228,63 @@ export class UserTasks {
   }
 
   /**
-   * One UPDATE that checks the precondition in its WHERE clause, so two writers holding the same
-   * ETag cannot both win. Only when it writes nothing is the task looked up, to tell 404 from 412.
+   * A write of a task that neither repeats nor reminds is one UPDATE, as it always was: it is
+   * most writes, and a transaction costs PostgreSQL two more round trips and PGlite its one
+   * connection for as long as it lasts (docs/benchmarks.md). Which path a write takes:
+   * - it changes none of dueAt, completion, recurrence or reminders: one UPDATE, whatever the
+   *   task, since nothing follows from it;
+   * - it does, but brings neither a recurrence nor reminders: one UPDATE that also requires the
+   *   stored task to have none, so nothing can follow from it either. When it writes nothing
+   *   (the task repeats or reminds, or is missing, or the ETag is stale), the transaction below
+   *   takes over and tells those apart;
+   * - otherwise, or in that case: one transaction (series-writes.ts), which locks the task, writes
+   *   it, creates the next occurrence of a series it completes and moves its reminder rows.
    */
-  private async write(
-    id: string,
-    precondition: Precondition | undefined,
-    changes: (now: Date) => PgUpdateSetSource<typeof tasks>,
-  ): Promise<WriteOutcome> {
+  private async write(id: string, precondition: Precondition | undefined, change: TaskChange): Promise<WriteOutcome> {
     if (!UUID.test(id)) return { missing: true };
     const now = new Date();
+    const scheduled = touchesSchedule(change);
+    if (!scheduled || !bringsSchedule(change)) {
+      const row = await this.updateInOneStatement(id, precondition, change, now, scheduled);
+      if (row) return this.changed({ task: toTask(row) });
+      if (!scheduled) {
+        if (precondition && "versions" in precondition && (await this.get(id))) return { stale: true };
+        return { missing: true };
+      }
+    }
+    const { maxTasks } = this.shared.creating;
+    const outcome = await writeScheduled(this.db, { userId: this.userId, id, precondition, change, now, maxTasks });
+    return this.outcomeOf(outcome, maxTasks);
+  }
+
+  /**
+   * The one UPDATE, checking the precondition in its WHERE clause so that two writers holding the
+   * same ETag cannot both win; with `onlyPlain`, it also requires a task without recurrence or
+   * reminders.
+   */
+  private async updateInOneStatement(
+    id: string,
+    precondition: Precondition | undefined,
+    change: TaskChange,
+    now: Date,
+    onlyPlain: boolean,
+  ): Promise<TaskRow | undefined> {
     const where = [this.owned, eq(tasks.id, id)];
     if (precondition && "versions" in precondition) {
       where.push(precondition.versions.length > 0 ? inArray(tasks.version, precondition.versions) : sql`false`);
     }
+    if (onlyPlain) where.push(sql`${tasks.recurrenceRule} is null and ${tasks.reminders} = '{}'`);
     const [row] = await this.db
       .update(tasks)
-      .set({
-        ...changes(now),
-        // Always forward, even for two writes in one millisecond or a clock that stepped back.
-        updatedAt: sql`greatest(${now.toISOString()}::timestamptz, ${tasks.updatedAt} + interval '1 millisecond')`,
-        version: sql`${tasks.version} + 1`,
-      })
+      .set({ ...plainSet(change, now), ...versionSet(now) })
       .where(and(...where))
       .returning(taskColumns);
-    if (row) return this.changed({ task: toTask(row) });
-    if (precondition && "versions" in precondition && (await this.get(id))) return { stale: true };
-    return { missing: true };
+    return row;
   }
-}
 
-/** completedAt is set when a task becomes completed, kept while it stays so, cleared on reopen. */
-function completion(completed: boolean, now: Date) {
-  return {
-    completed,
-    completedAt: completed ? sql`coalesce(${tasks.completedAt}, ${now.toISOString()}::timestamptz)` : null,
-  };
+  private outcomeOf(outcome: ScheduledWrite, maxTasks: number): WriteOutcome {
+    if ("row" in outcome) return this.changed({ task: toTask(outcome.row) });
+    if ("seriesQuotaExceeded" in outcome) return { seriesQuotaExceeded: { limit: maxTasks } };
+    return outcome;
+  }
 }

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import {
   completeBodySchema,
   listQuerySchema,
+  RECURRENCE_NEEDS_DUE,
   taskCountsSchema,
   taskInputSchema,
   taskListSchema,
@@ -14,7 +15,7 @@ import { requireUser, unauthorized } from "../auth/require-user.js";
 import type { RevocationList } from "../auth/revocations.js";
 import type { AppEnv } from "../http/app-env.js";
 import { methodNotAllowedProblem } from "../http/errors.js";
-import { ApiError } from "../http/problem.js";
+import { ApiError, validationError } from "../http/problem.js";
 import { addRoute, jsonContent, problemResponse } from "../http/routes.js";
 import { parseWith, readJson } from "../http/validation.js";
 import { etagOf, noneMatch, preconditionOf, staleTask, taskNotFound } from "./etag.js";
@@ -46,7 +47,14 @@ const oneTask = {
   ...guarded,
   404: problemResponse("not_found: no such task, a malformed id, or another user's task (the same answer)"),
 };
-const conditionalWrite = { ...oneTask, ...withBody, 412: problemResponse("precondition_failed") };
+const conditionalWrite = {
+  ...oneTask,
+  ...withBody,
+  403: problemResponse(
+    "forbidden: the path's user is not the token's user; quota_exceeded: completing a recurring task would create its next occurrence beyond MAX_TASKS_PER_USER (nothing is written)",
+  ),
+  412: problemResponse("precondition_failed"),
+};
 const taskResponse = (description: string) => ({
   ...jsonContent(taskSchema, description),
   headers: { ETag: { schema: { type: "string" as const }, description: "The task's current version" } },
@@ -177,6 +185,19 @@ function createdTask(outcome: CreateOutcome): StoredTask {
 
 function sendOutcome(c: Context, outcome: WriteOutcome): Response {
   if ("task" in outcome) return sendTask(c, outcome.task);
+  if ("needsDue" in outcome) {
+    const path = outcome.needsDue;
+    const message = path === "recurrence" ? RECURRENCE_NEEDS_DUE : "cannot be cleared while the task repeats";
+    throw validationError([{ path, message }]);
+  }
+  if ("seriesQuotaExceeded" in outcome) {
+    const { limit } = outcome.seriesQuotaExceeded;
+    throw new ApiError(
+      403,
+      "quota_exceeded",
+      `The series could not continue: the task limit of ${limit} is reached, so the task was left as it was. Delete some tasks, then complete it again.`,
+    );
+  }
   throw "stale" in outcome ? staleTask() : taskNotFound();
 }
 
