@@ -258,6 +258,41 @@ describe("nextOccurrence against the oracle", () => {
     );
   });
 
+  it("finds the next date of a series that started decades before the task", () => {
+    const yearsBefore = fc.integer({ min: 1, max: 60 });
+    fc.assert(
+      fc.property(ruleArbitrary, startArbitrary, yearsBefore, (rule, { timeZone, date, time }, years) => {
+        const stored = formatRule(rule);
+        const dueAt = occurrenceInstant(date, time, timeZone);
+        const seriesStart = occurrenceInstant(date.subtract({ years }), time, timeZone);
+        const start = wallClockOf(seriesStart, timeZone);
+        const lastDate = date.add({ years: ORACLE_YEARS });
+        const [want] = oracleOccurrences({ rule, start, timeZone, after: dueAt, limit: 1, lastDate });
+        const horizonEnd = searchHorizon(rule.freq, rule.interval, wallClockOf(dueAt, timeZone)).end;
+        const context = `${stored} from ${start} in ${timeZone}, after ${shown(dueAt, timeZone)}`;
+        const actual = nextOccurrence({
+          rule: stored,
+          from: "due",
+          timeZone,
+          seriesStart,
+          dueAt,
+          completedAt: dueAt,
+          occurrence: 2,
+        });
+        if (want === undefined) {
+          if (actual !== null) {
+            const local = wallClockOf(actual, timeZone).toPlainDate();
+            expect(Temporal.PlainDate.compare(local, lastDate), context).toBeGreaterThan(0);
+          }
+          return;
+        }
+        const pastHorizon = Temporal.PlainDateTime.compare(wallClockOf(want, timeZone), horizonEnd) > 0;
+        expect(shown(actual, timeZone), context).toBe(pastHorizon ? "null" : shown(want, timeZone));
+      }),
+      fuzzParameters(150),
+    );
+  });
+
   it("counts from the completion's local date at the due time of day", () => {
     fc.assert(
       fc.property(
