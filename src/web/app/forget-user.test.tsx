@@ -34,6 +34,9 @@ function person(id: string, name: string, title: string, tag: string) {
     createdAt: now,
     updatedAt: now,
     completedAt: null,
+    recurrence: null,
+    reminders: [],
+    nextId: null,
   };
   return { user: { id, email: `${id}@example.com`, name, emailVerified: true, createdAt: now, timeZone: "UTC" }, task };
 }

@@ -61,6 +61,9 @@ export function task(overrides: Partial<Task> = {}): Task {
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",
     completedAt: null,
+    recurrence: null,
+    reminders: [],
+    nextId: null,
     ...overrides,
   };
 }

@@ -2,7 +2,8 @@ import type { z } from "zod";
 import { type Task, type taskInputSchema, taskSchema } from "../../../../shared/task.schemas.js";
 import { api } from "../../../lib/api.js";
 import { quoteTitle } from "../lib/report-task-failure.js";
-import { newTaskDraft } from "../lib/task-drafts.js";
+import { newTaskDialog, newTaskDraft } from "../lib/task-drafts.js";
+import { formErrorsFromProblem } from "../lib/task-form.js";
 import { tasksPath } from "./task-keys.js";
 import { useTaskMutation } from "./task-mutation.js";
 
@@ -29,6 +30,9 @@ export function placeholderTask(body: TaskCreateInput): Task {
     createdAt: now,
     updatedAt: now,
     completedAt: null,
+    recurrence: body.recurrence ? { rule: body.recurrence.rule, from: body.recurrence.from ?? "due" } : null,
+    reminders: body.reminders ?? [],
+    nextId: null,
   };
 }
 
@@ -46,8 +50,19 @@ export function useCreateTask() {
     },
     saved: (cache, task, _body, placeholder) => placeholder && cache.replace(placeholder.id, task),
     key: (body) => `create:${body.title}`,
-    failed(_error, body, cache, placeholder) {
+    failed(error, body, cache, placeholder) {
       if (placeholder) cache.remove(placeholder.id);
+      const fromDialog = Object.keys(body).some((field) => field !== "title");
+      if (fromDialog) {
+        // More than a title was filled in: the dialog comes back with all of it, and the reasons.
+        return {
+          message: `Couldn't add ${quoteTitle(body.title)}.`,
+          action: {
+            label: "Edit again",
+            onAction: () => newTaskDialog.set({ body, errors: formErrorsFromProblem(error) }),
+          },
+        };
+      }
       if (newTaskDraft.get() === "") newTaskDraft.set(body.title);
       return {
         message: `Couldn't add ${quoteTitle(body.title)}.`,

@@ -51,6 +51,13 @@ export function replaceCachedTask(client: QueryClient, userId: string, replacedI
   );
 }
 
+/** Whether any cached list holds the task. */
+export function hasCachedTask(client: QueryClient, userId: string, id: string): boolean {
+  return client
+    .getQueriesData<TaskPages>({ queryKey: taskKeys.lists(userId) })
+    .some(([, data]) => data?.pages.some((page) => page.tasks.some((task) => task.id === id)));
+}
+
 /** Removes one task from every list. */
 export function removeCachedTask(client: QueryClient, userId: string, id: string) {
   mapPages(client, userId, (tasks) => tasks.filter((task) => task.id !== id));
@@ -120,6 +127,7 @@ export function refetchWhenIdle(client: QueryClient, userId: string): Promise<vo
 
 /** The cache writes of one user's tasks, bound to the client: what mutations and remote events use. */
 export interface TaskCache {
+  has(id: string): boolean;
   update(id: string, change: (task: Task) => Task): void;
   replace(replacedId: string, task: Task): void;
   remove(id: string): void;
@@ -131,6 +139,7 @@ export interface TaskCache {
 
 export function taskCache(client: QueryClient, userId: string): TaskCache {
   return {
+    has: (id) => hasCachedTask(client, userId, id),
     update: (id, change) => updateCachedTask(client, userId, id, change),
     replace: (replacedId, task) => replaceCachedTask(client, userId, replacedId, task),
     remove: (id) => removeCachedTask(client, userId, id),

@@ -1,11 +1,15 @@
 import { type FormEvent, type Ref, useState } from "react";
 import { titleSchema } from "../../../../shared/task.schemas.js";
-import { PlusIcon } from "../../../components/icons.js";
+import { IconButton } from "../../../components/button.js";
+import { DetailsIcon, PlusIcon } from "../../../components/icons.js";
 import { useStore } from "../../../lib/create-store.js";
 import { useCreateTask } from "../api/create-task.js";
-import { newTaskDraft } from "../lib/task-drafts.js";
+import { newTaskDialog, newTaskDraft } from "../lib/task-drafts.js";
 
-/** One input to add a task: type, press Enter. The field is ready for the next one at once. */
+/**
+ * One input to add a task: type, press Enter. The field is ready for the next one at once. The
+ * details button opens the dialog with what was typed, for a due time, a repeat or reminders.
+ */
 export function NewTaskForm({ inputRef }: { inputRef?: Ref<HTMLInputElement> }) {
   const draft = useStore(newTaskDraft);
   const [error, setError] = useState<string | null>(null);
@@ -54,6 +58,13 @@ export function NewTaskForm({ inputRef }: { inputRef?: Ref<HTMLInputElement> }) 
           <PlusIcon />
           <span>Add</span>
         </button>
+        <IconButton
+          label="Add with details"
+          onClick={() => newTaskDialog.set({ body: { title: draft.trim() }, errors: {} })}
+          className="min-h-12 rounded-xl border border-slate-300 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-900"
+        >
+          <DetailsIcon />
+        </IconButton>
       </div>
       {error ? (
         <p id="new-task-error" className="text-sm font-medium text-red-700 dark:text-red-300">

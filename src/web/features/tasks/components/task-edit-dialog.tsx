@@ -3,6 +3,7 @@ import { Dialog } from "../../../components/dialog.js";
 import { useStore } from "../../../lib/create-store.js";
 import { useUpdateTask } from "../api/update-task.js";
 import { editDraft, editingTaskId } from "../lib/task-drafts.js";
+import { formValuesFrom, patchFromForm } from "../lib/task-form.js";
 import { TaskEditForm } from "./task-edit-form.js";
 
 /**
@@ -26,16 +27,18 @@ export function TaskEditDialog({ tasks, onDelete }: { tasks: Task[]; onDelete(ta
       {task ? (
         <TaskEditForm
           key={`${task.id}:${ownDraft ? "draft" : "task"}`}
-          task={task}
-          draft={ownDraft?.patch}
+          initial={formValuesFrom(task, ownDraft?.patch)}
           initialErrors={ownDraft?.errors}
+          submitLabel="Save changes"
+          check={(values) => patchFromForm(task, values).errors}
           onCancel={close}
           onDelete={() => {
             close();
             onDelete(task);
           }}
-          onSave={(patch) => {
+          onSubmit={(values) => {
             close();
+            const { patch } = patchFromForm(task, values);
             if (Object.keys(patch).length > 0) update.mutate({ task, patch });
           }}
         />

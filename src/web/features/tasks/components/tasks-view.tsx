@@ -15,6 +15,7 @@ import { hiddenCounts, pendingDeletes } from "../lib/pending-deletes.js";
 import { editingTaskId } from "../lib/task-drafts.js";
 import { hasActiveFilters } from "../lib/task-filters.js";
 import { EmptyState } from "./empty-state.js";
+import { NewTaskDialog } from "./new-task-dialog.js";
 import { NewTaskForm } from "./new-task-form.js";
 import { TaskEditDialog } from "./task-edit-dialog.js";
 import { TaskFiltersPanel } from "./task-filters-panel.js";
@@ -107,6 +108,7 @@ export function TasksView() {
         )}
       </section>
       <TaskEditDialog tasks={loaded} onDelete={remove} />
+      <NewTaskDialog />
     </div>
   );
 }

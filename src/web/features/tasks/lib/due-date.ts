@@ -40,17 +40,37 @@ export function toDateInput(dueAt: string | null): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** The value for an <input type="time">: "" when there is no due date or it is a day's end. */
+export function toTimeInput(dueAt: string | null): string {
+  if (!dueAt) return "";
+  const d = new Date(dueAt);
+  if (isEndOfDay(d)) return "";
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
 /**
  * The API's dueAt for a picked date: the end of that day where the user is, as an ISO date-time
  * with its offset (the server converts it to UTC). Keeps the original time when the day is
  * unchanged, so an API-set time survives an edit of something else.
  */
 export function fromDateInput(value: string, previous: string | null): string | null {
-  if (!value) return null;
-  if (previous && toDateInput(previous) === value) return previous;
-  const [year, month, day] = value.split("-").map(Number);
-  if (!year || !month || !day) return null;
-  const date = new Date(2000, 0, 1, 23, 59, 0, 0);
-  date.setFullYear(year, month - 1, day); // new Date(y, …) would read years below 100 as 19yy
-  return date.toISOString();
+  return fromDueInputs(value, previous && toDateInput(previous) === value ? toTimeInput(previous) : "", previous);
+}
+
+/**
+ * The API's dueAt for a picked day and time ("" for no time: the end of that day), in local time.
+ * When both are what `previous` shows, `previous` itself is kept (its seconds too).
+ *
+ * @example
+ *   fromDueInputs("2026-05-12", "09:00", null); // 09:00 local on 12 May, as an ISO string
+ */
+export function fromDueInputs(day: string, time: string, previous: string | null): string | null {
+  if (!day) return null;
+  if (previous && toDateInput(previous) === day && toTimeInput(previous) === time) return previous;
+  const [year, month, date] = day.split("-").map(Number);
+  if (!year || !month || !date) return null;
+  const [hours, minutes] = time ? time.split(":").map(Number) : [23, 59];
+  const due = new Date(2000, 0, 1, hours ?? 23, minutes ?? 59, 0, 0);
+  due.setFullYear(year, month - 1, date); // new Date(y, …) would read years below 100 as 19yy
+  return due.toISOString();
 }

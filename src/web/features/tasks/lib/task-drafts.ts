@@ -1,5 +1,6 @@
 import { createUserStore } from "../../../lib/forget-user.js";
 import type { FieldErrors } from "../../../lib/form-errors.js";
+import type { TaskCreateInput } from "../api/create-task.js";
 import type { TaskPatchInput } from "../api/update-task.js";
 import type { TaskFormField } from "./task-form.js";
 
@@ -20,3 +21,9 @@ export const editDraft = createUserStore<{
 
 /** The task whose edit dialog is open. */
 export const editingTaskId = createUserStore<string | null>(null);
+
+/** The new-task dialog, open with what it starts from (a title typed, or a failed create's body). */
+export const newTaskDialog = createUserStore<{
+  body: TaskCreateInput;
+  errors: FieldErrors<TaskFormField>;
+} | null>(null);

@@ -14,6 +14,9 @@ const task: Task = {
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
   completedAt: null,
+  recurrence: null,
+  reminders: [],
+  nextId: null,
 };
 
 describe("the task edit form", () => {
