@@ -8,6 +8,7 @@ import { DownloadDataButton } from "../../features/account/components/download-d
 import { EmailSection } from "../../features/account/components/email-section.js";
 import { ProfileForm } from "../../features/account/components/profile-form.js";
 import { SignOutButton } from "../../features/auth/components/sign-out-button.js";
+import { ReminderNotificationsSetting } from "../../features/tasks/components/reminder-notifications.js";
 import { session } from "../../lib/api.js";
 import { leaveSigninNotice } from "../../lib/signin-notice.js";
 import { useDocumentTitle } from "../../lib/use-document-title.js";
@@ -27,6 +28,9 @@ export function AccountPage() {
         </AccountSection>
         <AccountSection title="Email" description="Where sign-in help and password resets go.">
           <EmailSection user={user} />
+        </AccountSection>
+        <AccountSection title="Reminders" description="How a task's reminders reach you in this browser.">
+          <ReminderNotificationsSetting />
         </AccountSection>
         <AccountSection title="Password" description="You stay signed in here; every other device is signed out.">
           <ChangePasswordForm />

@@ -8,6 +8,7 @@ import { type EventStreamOptions, openEventStream, type StreamState } from "../.
 import { onForgetUser } from "../../../lib/forget-user.js";
 import type { SseEvent } from "../../../lib/sse-parser.js";
 import { useSession } from "../../../lib/use-session.js";
+import { handleReminderEvent } from "../lib/reminder-alerts.js";
 import { taskCache, taskMutationKey } from "./task-cache.js";
 import { taskKeys } from "./task-keys.js";
 
@@ -86,12 +87,18 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Follows the user's event stream into `client` until the returned function is called. */
+/**
+ * Follows the user's event stream into `client` until the returned function is called. Reminders
+ * are shown as they come (they change no task, so they never wait for a change in flight).
+ */
 export function followTaskEvents(
   client: QueryClient,
   userId: string,
-  deps: Partial<Pick<EventStreamOptions, "session" | "fetch" | "minDelayMs">> = {},
+  deps: Partial<Pick<EventStreamOptions, "session" | "fetch" | "minDelayMs">> & {
+    onReminder?(data: string): void;
+  } = {},
 ): () => void {
+  const onReminder = deps.onReminder ?? handleReminderEvent;
   const merger = createTaskEventMerger(client, userId);
   let opened = false;
   const stream = openEventStream({
@@ -99,7 +106,7 @@ export function followTaskEvents(
     session: deps.session ?? appSession,
     fetch: deps.fetch,
     minDelayMs: deps.minDelayMs,
-    onEvent: merger.handle,
+    onEvent: (event) => (event.type === "reminder" ? onReminder(event.data) : merger.handle(event)),
     onState: (state) => liveState.set(state),
     onOpen(resumed) {
       // The first open follows the first read closely; only a later fresh start can have missed much.
