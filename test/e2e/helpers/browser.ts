@@ -48,13 +48,14 @@ export interface Person {
  */
 export async function newPerson(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark" } = {},
+  options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark"; timezoneId?: string } = {},
 ): Promise<Person> {
   const context = await browser.newContext({
     baseURL: baseURL(),
     viewport: options.viewport ?? PHONE,
     colorScheme: options.colorScheme ?? "light",
     reducedMotion: "reduce",
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     extraHTTPHeaders: { "x-forwarded-for": `198.51.100.${(++addresses % 250) + 1}` },
   });
   context.setDefaultTimeout(10_000);
