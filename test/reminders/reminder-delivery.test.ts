@@ -26,7 +26,7 @@ describe("a reminder coming due", () => {
     const { t, inbox } = world;
     const tasks = await signUpUser(t, inbox, { name: "Ada", timeZone: "Europe/Berlin" });
     const stream = await openEvents(world, tasks.user);
-    const task = await createTaskWithReminders(t, tasks, { title: "Water the plants", ...soon() });
+    const task = await createTaskWithReminders(tasks, { title: "Water the plants", ...soon() });
     const fireAt = new Date(Date.parse(task.dueAt as string) - 60_000).toISOString();
 
     const event = await nextReminder(stream);
@@ -64,7 +64,7 @@ describe("a reminder coming due", () => {
   it("writes the title as text in the email's HTML, never as markup", async () => {
     const { t, inbox } = world;
     const tasks = await signUpUser(t, inbox);
-    await createTaskWithReminders(t, tasks, { title: `<img src=x onerror="alert(1)"> & rent`, ...soon() });
+    await createTaskWithReminders(tasks, { title: `<img src=x onerror="alert(1)"> & rent`, ...soon() });
     await eventually(() => reminderEmails(inbox, tasks.user.email).length === 1);
     const [email] = reminderEmails(inbox, tasks.user.email);
     expect(email?.subject).toBe(`Reminder: <img src=x onerror="alert(1)"> & rent`);
@@ -77,9 +77,9 @@ describe("a reminder coming due", () => {
     const tasks = await signUpUser(t, inbox);
     const stream = await openEvents(world, tasks.user);
     const dueAt = inMs(62_000);
-    const done = await createTaskWithReminders(t, tasks, { title: "Done early", dueAt, reminders: ["PT1M"] });
-    const gone = await createTaskWithReminders(t, tasks, { title: "Deleted", dueAt, reminders: ["PT1M"] });
-    const kept = await createTaskWithReminders(t, tasks, { title: "Still to do", dueAt, reminders: ["PT1M"] });
+    const done = await createTaskWithReminders(tasks, { title: "Done early", dueAt, reminders: ["PT1M"] });
+    const gone = await createTaskWithReminders(tasks, { title: "Deleted", dueAt, reminders: ["PT1M"] });
+    const kept = await createTaskWithReminders(tasks, { title: "Still to do", dueAt, reminders: ["PT1M"] });
     expect((await tasks.complete(done.id, { completed: true })).status).toBe(200);
     expect((await tasks.remove(gone.id)).status).toBe(204);
 
@@ -98,8 +98,8 @@ describe("a reminder coming due", () => {
     const unverified = await signUpUser(t, inbox, { verified: false });
     const verified = await signUpUser(t, inbox);
     const stream = await openEvents(world, unverified.user);
-    const task = await createTaskWithReminders(t, unverified, { title: "Anyone's address", ...soon() });
-    await createTaskWithReminders(t, verified, { title: "Proven address", ...soon() });
+    const task = await createTaskWithReminders(unverified, { title: "Anyone's address", ...soon() });
+    await createTaskWithReminders(verified, { title: "Proven address", ...soon() });
 
     expect(dataOf(await nextReminder(stream)).taskId).toBe(task.id);
     await eventually(() => reminderEmails(inbox, verified.user.email).length === 1);
@@ -110,12 +110,59 @@ describe("a reminder coming due", () => {
   });
 });
 
+describe("a reminder whose task's dueAt moves", () => {
+  it("fires at the new time, once: later when moved later, sooner when moved sooner", async () => {
+    const { t, inbox } = world;
+    const tasks = await signUpUser(t, inbox);
+    const stream = await openEvents(world, tasks.user);
+    const later = await createTaskWithReminders(tasks, { title: "Moved later", ...soon() });
+    const sooner = await createTaskWithReminders(tasks, {
+      title: "Moved sooner",
+      dueAt: inMs(600_000),
+      reminders: ["PT1M"],
+    });
+    const laterDue = inMs(63_000);
+    const soonerDue = inMs(61_500);
+    expect((await tasks.patch(later.id, { dueAt: laterDue })).status).toBe(200);
+    expect((await tasks.patch(sooner.id, { dueAt: soonerDue })).status).toBe(200);
+    const original = Date.parse(later.dueAt as string) - 60_000;
+
+    const first = dataOf(await nextReminder(stream));
+    expect(first).toEqual({
+      taskId: sooner.id,
+      title: "Moved sooner",
+      dueAt: soonerDue,
+      before: "PT1M",
+      fireAt: new Date(Date.parse(soonerDue) - 60_000).toISOString(),
+    });
+    // Past the time the moved-later reminder had at first: it has not fired.
+    await sleep(Math.max(0, original + 500 - Date.now()));
+    expect((await loggedReminders(t, tasks.user.id)).map((e) => e.taskId)).toEqual([sooner.id]);
+
+    const second = dataOf(await nextReminder(stream));
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(laterDue) - 60_000);
+    expect(second).toMatchObject({
+      taskId: later.id,
+      dueAt: laterDue,
+      fireAt: new Date(Date.parse(laterDue) - 60_000).toISOString(),
+    });
+    await eventually(() => reminderEmails(inbox, tasks.user.email).length === 2);
+    await sleep(500);
+    expect(
+      reminderEmails(inbox, tasks.user.email)
+        .map((e) => e.subject)
+        .sort(),
+    ).toEqual(["Reminder: Moved later", "Reminder: Moved sooner"]);
+    expect(await loggedReminders(t, tasks.user.id)).toHaveLength(2);
+  });
+});
+
 describe("a reminder read from the log later", () => {
   it("is replayed to a stream that resumes before it, unless its task was completed since", async () => {
     const { t, inbox } = world;
     const tasks = await signUpUser(t, inbox);
-    const since = await createTaskWithReminders(t, tasks, { title: "Done since", ...soon() });
-    const open = await createTaskWithReminders(t, tasks, { title: "Still open", ...soon() });
+    const since = await createTaskWithReminders(tasks, { title: "Done since", ...soon() });
+    const open = await createTaskWithReminders(tasks, { title: "Still open", ...soon() });
     await eventually(async () => (await loggedReminders(t, tasks.user.id)).length === 2);
     expect((await tasks.complete(since.id, { completed: true })).status).toBe(200);
 

@@ -79,7 +79,7 @@ describe("several schedulers on one database", () => {
       const tasks = owners[owner] as TasksApi;
       const title = `Staggered ${String(i).padStart(2, "0")}`;
       titles[owner]?.push(`Reminder: ${title}`);
-      await createTaskWithReminders(first, tasks, { title, dueAt: inMs(60_800 + i * 100), reminders: ["PT1M"] });
+      await createTaskWithReminders(tasks, { title, dueAt: inMs(60_800 + i * 100), reminders: ["PT1M"] });
     }
 
     await eventually(() => owners.every((tasks, i) => subjectsOf(tasks).length === titles[i]?.length), 15_000);
@@ -109,7 +109,7 @@ describe("several schedulers on one database", () => {
       owners.map(async (tasks, owner) => {
         for (let i = 0; i < 100; i++) {
           const title = `Backlog ${owner}-${String(i).padStart(3, "0")}`;
-          await createTaskWithReminders(down, tasks, { title, dueAt, reminders: ["PT1M"] });
+          await createTaskWithReminders(tasks, { title, dueAt, reminders: ["PT1M"] });
         }
       }),
     );
@@ -149,7 +149,7 @@ describe("a scheduler that starts after its reminders came due", () => {
   it("delivers them once, and one started later still does not repeat them", async () => {
     const down = await startApp(undefined, false);
     const tasks = await signUpUser(down, inbox);
-    const task = await createTaskWithReminders(down, tasks, {
+    const task = await createTaskWithReminders(tasks, {
       title: "Came due during downtime",
       dueAt: inMs(60_300),
       reminders: ["PT1M"],
@@ -183,7 +183,7 @@ describe("a scheduler whose transaction fails", () => {
       create trigger refuse_reminder_email before insert on email_outbox
       for each row when (new.kind = 'task-reminder') execute function refuse_reminder_email()`);
     const tasks = await signUpUser(t, inbox);
-    const task = await createTaskWithReminders(t, tasks, {
+    const task = await createTaskWithReminders(tasks, {
       title: "Survives a fault",
       dueAt: inMs(60_300),
       reminders: ["PT1M"],
@@ -214,8 +214,8 @@ describeOnPostgres("a scheduler meeting an owner whose row another transaction h
     const held = await signUpUser(t, inbox);
     const free = await signUpUser(t, inbox);
     // The held owner's reminder comes due first: a batch that counted it would take nothing else.
-    await createTaskWithReminders(t, held, { title: "Owner held", dueAt: inMs(61_000), reminders: ["PT1M"] });
-    await createTaskWithReminders(t, free, { title: "Owner free", dueAt: inMs(61_200), reminders: ["PT1M"] });
+    await createTaskWithReminders(held, { title: "Owner held", dueAt: inMs(61_000), reminders: ["PT1M"] });
+    await createTaskWithReminders(free, { title: "Owner free", dueAt: inMs(61_200), reminders: ["PT1M"] });
     const holder = new pg.Client({ connectionString: t.database.url });
     await holder.connect();
     try {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect } from "vitest";
-import { emailOutbox, taskReminders } from "../../src/server/db/schema/index.js";
+import { emailOutbox } from "../../src/server/db/schema/index.js";
 import type { ReminderLimits } from "../../src/server/reminders/reminder-scheduler.js";
 import type { Task } from "../../src/shared/task.schemas.js";
 import { bearer, jsonRequest, type SignedInUser, signUp } from "../helpers/auth-client.js";
@@ -73,26 +73,14 @@ export async function signUpUser(
 /** An ISO time `ms` from now. */
 export const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 
-/**
- * Creates a task due at `dueAt` with reminders, as a client does. Until the tasks API takes
- * `reminders`, the scheduler's rows are written as it would write them: dueAt − before, for
- * durations of whole seconds (which is what these tests use).
- */
+/** Creates a task due at `dueAt` with reminders (ISO 8601 durations), through the tasks API. */
 export async function createTaskWithReminders(
-  t: TestApp,
   tasks: TasksApi,
   fields: { title: string; dueAt: string; reminders: string[] },
 ): Promise<Task> {
-  const task = await tasks.createTask({ title: fields.title, dueAt: fields.dueAt });
-  const due = new Date(fields.dueAt).getTime();
-  for (const before of fields.reminders) {
-    const parts = /^PT(?:(\d+)M)?(?:(\d+)S)?$/.exec(before);
-    if (!parts) throw new Error(`write ${before} as PT<n>M<n>S in these tests`);
-    const seconds = Number(parts[1] ?? 0) * 60 + Number(parts[2] ?? 0);
-    await t.database.handle.db
-      .insert(taskReminders)
-      .values({ taskId: task.id, userId: tasks.user.id, before, fireAt: new Date(due - seconds * 1000) });
-  }
+  const reminders = fields.reminders.map((before) => ({ before }));
+  const task = await tasks.createTask({ ...fields, reminders });
+  expect(task.reminders).toEqual(reminders);
   return task;
 }
 
