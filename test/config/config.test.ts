@@ -53,6 +53,7 @@ describe("loadConfig", () => {
       logLevel: "info",
       smtpUrl: undefined,
       emailFrom: "Taskvault <no-reply@localhost>",
+      reminderPollMs: 1000,
       rateLimits: defaultRateLimits,
     });
   });
@@ -68,6 +69,7 @@ describe("loadConfig", () => {
       ACCESS_TOKEN_TTL: "300",
       SESSION_TTL: "86400",
       LOG_LEVEL: "WARN",
+      REMINDER_POLL_MS: "250",
       AUTH_PREVIOUS_SECRETS: "an-older-secret-also-32-characters-long, ",
     });
     expect(config).toMatchObject({
@@ -80,6 +82,7 @@ describe("loadConfig", () => {
       accessTokenTtl: 300,
       sessionTtl: 86400,
       logLevel: "warn",
+      reminderPollMs: 250,
       secrets: [SECRET, "an-older-secret-also-32-characters-long"],
     });
   });
