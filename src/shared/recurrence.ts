@@ -103,7 +103,7 @@ function splitParts(text: string): Map<string, string> | RuleParse {
     if (!m) return fail(part.split("=")[0] || "rule", "must be written NAME=VALUE, parts separated by ';'");
     const [, name = "", value = ""] = m;
     if (!supportedParts.includes(name)) {
-      return fail(name, `is not supported; a rule may use ${supportedParts.join(", ")}`);
+      return fail(name, `not supported; a rule may use ${supportedParts.join(", ")}`);
     }
     if (parts.has(name)) return fail(name, "is given twice");
     if (value === "") return fail(name, "needs a value");
