@@ -47,6 +47,16 @@ export async function updateProfile(db: Database, userId: string, patch: Profile
   return row ? toUser(row) : undefined;
 }
 
+/** The user's time zone, their row locked to the end of the transaction; undefined when the user is gone. */
+export async function lockTimeZone(tx: Executor, userId: string): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ timeZone: users.timeZone })
+    .from(users)
+    .where(eq(users.id, userId))
+    .for("no key update");
+  return row?.timeZone;
+}
+
 /** Whether the session still exists, belongs to the user and has not reached either of its ends. */
 export async function isSessionLive(db: Database, userId: string, sessionId: string, maxAge: number) {
   const [row] = await db

@@ -15,6 +15,7 @@ import { queueEmail } from "../email/queue-email.js";
 import type { Caller } from "../http/app-env.js";
 import { ApiError } from "../http/problem.js";
 import type { Logger } from "../logger.js";
+import { moveRemindersToZone } from "../tasks/reminder-zone.js";
 import type { TaskRepository } from "../tasks/tasks.repository.js";
 import {
   deleteOtherSessions,
@@ -23,6 +24,7 @@ import {
   findPasswordHash,
   isSessionLive,
   listSessions,
+  lockTimeZone,
   replacePassword,
   type StoredSession,
   updateProfile,
@@ -76,8 +78,22 @@ export class AccountService {
     throw unauthorized(true, "The session of this access token was signed out.");
   }
 
-  async updateProfile(caller: Caller, patch: ProfilePatch): Promise<User> {
-    const user = await updateProfile(this.deps.db, caller.userId, patch);
+  /**
+   * A new time zone moves the user's pending reminders counted in days (docs/api.md), in the
+   * transaction that sets it, so that no reminder fires by a zone the account no longer has.
+   */
+  async updateProfile(caller: Caller, patch: ProfilePatch, now = new Date()): Promise<User> {
+    const { db } = this.deps;
+    const { timeZone } = patch;
+    const user =
+      timeZone === undefined
+        ? await updateProfile(db, caller.userId, patch)
+        : await db.transaction(async (tx) => {
+            const previous = await lockTimeZone(tx, caller.userId);
+            const updated = await updateProfile(tx, caller.userId, patch);
+            if (updated && previous !== timeZone) await moveRemindersToZone(tx, caller.userId, timeZone, now);
+            return updated;
+          });
     if (!user) throw accountGone();
     return user;
   }
