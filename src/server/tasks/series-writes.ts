@@ -160,10 +160,13 @@ export async function writeScheduled(db: Database, request: ScheduledWriteReques
         .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
         .returning(taskColumns);
       if (!row) return { missing: true };
-      if (nextDue && row.nextId) await insertNext(tx, row, after, nextDue, request, current.timeZone);
-      if (current.reminders.length > 0 || after.reminders.length > 0) {
-        await syncReminderRows(tx, { id, userId, ...after }, current.timeZone, now);
-      }
+      const remind = current.reminders.length > 0 || after.reminders.length > 0;
+      // Reminder times are computed in the zone read now, not the one read with the task: the
+      // UPDATE's trigger holds the owner's row from here to commit, so a time-zone change either
+      // committed before this read or waits and then moves these rows (reminder-zone.ts).
+      const timeZone = remind ? await ownerTimeZone(tx, userId) : current.timeZone;
+      if (nextDue && row.nextId) await insertNext(tx, row, after, nextDue, request, timeZone);
+      if (remind) await syncReminderRows(tx, { id, userId, ...after }, timeZone, now);
       return { row };
     });
   } catch (error) {
@@ -223,7 +226,7 @@ export async function createScheduled(
     const [row] = await insertSeriesTask(tx, values);
     if (!row || values.reminders.length === 0) return row;
     // The insert holds the owner's row lock: the zone cannot change before this commits.
-    const [owner] = await tx.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, values.userId));
+    const timeZone = await ownerTimeZone(tx, values.userId);
     const source = {
       id: values.id,
       userId: values.userId,
@@ -231,7 +234,13 @@ export async function createScheduled(
       completed: values.completed,
       reminders: values.reminders,
     };
-    await syncReminderRows(tx, source, owner?.timeZone ?? "UTC", values.now);
+    await syncReminderRows(tx, source, timeZone, values.now);
     return row;
   });
+}
+
+/** The owner's time zone, read in the caller's transaction. */
+async function ownerTimeZone(tx: Database, userId: string): Promise<string> {
+  const [owner] = await tx.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, userId));
+  return owner?.timeZone ?? "UTC";
 }
