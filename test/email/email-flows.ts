@@ -48,7 +48,7 @@ export async function emailedToken(
 }
 
 /** The outbox rows queued for `to` of a kind, however far their delivery got. */
-export async function queuedFor(t: TestApp, to: string, kind?: EmailKind) {
+export async function queuedFor(t: Pick<TestApp, "database">, to: string, kind?: EmailKind) {
   const rows = await t.database.handle.db.select().from(emailOutbox).where(eq(emailOutbox.recipient, to));
   return kind ? rows.filter((row) => row.kind === kind) : rows;
 }

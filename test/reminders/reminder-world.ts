@@ -1,16 +1,17 @@
-import { and, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect } from "vitest";
-import { emailOutbox } from "../../src/server/db/schema/index.js";
 import type { ReminderLimits } from "../../src/server/reminders/reminder-scheduler.js";
 import type { Task } from "../../src/shared/task.schemas.js";
+import { emailedToken, PUBLIC_URL, queuedFor } from "../email/email-flows.js";
 import { bearer, jsonRequest, type SignedInUser, signUp } from "../helpers/auth-client.js";
 import { type ServedApp, serveOverHttp } from "../helpers/http-server.js";
-import { type ReceivedEmail, type SmtpInbox, startSmtpInbox, tokenFromLink } from "../helpers/smtp-inbox.js";
+import { type SmtpInbox, startSmtpInbox } from "../helpers/smtp-inbox.js";
 import { openSse, type SseEvent, type SseStream } from "../helpers/sse-client.js";
 import { createTestApp, type TestApp, type TestAppOptions } from "../helpers/test-app.js";
 import { type TasksApi, tasksApi } from "../tasks/helpers.js";
 
-export const PUBLIC_URL = "http://localhost:3000";
+export { PUBLIC_URL };
+
 /** Polls often, so that "within a few seconds" is well inside a test's patience. */
 export const FAST_REMINDERS: Partial<ReminderLimits> = { pollIntervalMs: 100 };
 export const FAST_EMAIL = { pollIntervalMs: 50, retryBaseMs: 50, retryMaxMs: 200 };
@@ -55,8 +56,7 @@ export async function signUpUser(
 ): Promise<TasksApi> {
   const user = await signUp(t, options.name ? { name: options.name } : {});
   if (options.verified !== false) {
-    const [email] = await inbox.waitFor(user.email);
-    const token = tokenFromLink(email as ReceivedEmail, PUBLIC_URL, "verify-email");
+    const token = await emailedToken(inbox, user.email, "verify-email");
     const res = await t.request("/api/auth/verify-email", jsonRequest("POST", { token }));
     expect(res.status, await res.clone().text()).toBe(200);
   }
@@ -114,11 +114,8 @@ export const reminderEmails = (inbox: SmtpInbox, to: string) =>
   inbox.to(to).filter((email) => email.subject.startsWith("Reminder:"));
 
 /** The outbox rows of reminder emails queued for `to`, however far their delivery got. */
-export async function queuedReminders(t: Pick<TestApp, "database">, to: string) {
-  return t.database.handle.db
-    .select()
-    .from(emailOutbox)
-    .where(and(eq(emailOutbox.recipient, to), eq(emailOutbox.kind, "task-reminder")));
+export function queuedReminders(t: Pick<TestApp, "database">, to: string) {
+  return queuedFor(t, to, "task-reminder");
 }
 
 /** The reminder events logged for a user (task_changes of kind `reminder`). */
