@@ -11,6 +11,8 @@ export interface SseStream {
   next(timeoutMs?: number): Promise<SseEvent>;
   /** The events that arrive within `ms`, for asserting that nothing (more) came. */
   collectFor(ms: number): Promise<SseEvent[]>;
+  /** The last `id:` received so far, from an event or a block without data (as EventSource keeps it). */
+  readonly lastEventId: string | undefined;
   /** How many comment lines (`: ping`) arrived so far. */
   readonly comments: number;
   /** Resolves when the server ends the body. */
@@ -32,6 +34,7 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
   const queue: SseEvent[] = [];
   const waiters: (() => void)[] = [];
   let comments = 0;
+  let lastEventId: string | undefined;
   let done = false;
   const notify = () => {
     for (const wake of waiters.splice(0)) wake();
@@ -63,7 +66,10 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
             const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
             if (field === "data") current.data = current.data === undefined ? value : `${current.data}\n${value}`;
             else if (field === "event") current.event = value;
-            else if (field === "id") current.id = value;
+            else if (field === "id") {
+              current.id = value;
+              lastEventId = value;
+            }
           }
           newline = buffer.search(/\r\n|\r|\n/);
         }
@@ -102,6 +108,9 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
     },
     get comments() {
       return comments;
+    },
+    get lastEventId() {
+      return lastEventId;
     },
     ended,
     close: () => abort.abort(),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/server/db/client.js";
 import { LISTENER_APPLICATION_NAME } from "../../src/server/live/change-feed.js";
 import { createLogger } from "../../src/server/logger.js";
@@ -100,6 +100,21 @@ describe("GET /api/{userId}/events", () => {
     ]);
     await tasks.remove(other.id);
     expect(await again.next()).toMatchObject({ event: "task.deleted", id: "4" });
+  });
+
+  it("opens with the id it starts from, so a client that reconnects before any event misses nothing", async () => {
+    const tasks = tasksApi(t, await signUp(t));
+    await tasks.createTask({ title: "Before the stream" });
+    await tasks.createTask({ title: "Also before" });
+    const first = await open(tasks.user);
+    await vi.waitFor(() => expect(first.lastEventId).toBe("2"));
+    expect(await first.collectFor(100)).toEqual([]);
+    first.close();
+
+    const between = await tasks.createTask({ title: "Between two connections" });
+    const again = await open(tasks.user, { "last-event-id": first.lastEventId ?? "" });
+    const missed = await again.next();
+    expect([missed.event, missed.id, dataOf(missed).id]).toEqual(["task.created", "3", between.id]);
   });
 
   it("sends reset (too-old) when the changes after Last-Event-ID were pruned, then continues from the reset's id", async () => {

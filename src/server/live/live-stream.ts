@@ -59,8 +59,15 @@ export class LiveStream {
     await this.write(": ping\n\n");
   }
 
-  /** Sends what the log holds for the client, then waits for the next wake, until ended. */
+  /**
+   * Names where the stream starts, then sends what the log holds for the client and waits for the
+   * next wake, until ended. The opening `id:` line (an event without data: it dispatches nothing)
+   * gives a client that opened without Last-Event-ID a place to resume from, so that a reconnect
+   * before its first event (an access token renewed, a network change) misses nothing in between,
+   * reminders included, and needs no reload.
+   */
   async run(): Promise<void> {
+    if (this.last !== undefined) await this.write(`id: ${this.last}\n\n`);
     while (!this.ended) {
       if (this.dirty) {
         this.dirty = false;

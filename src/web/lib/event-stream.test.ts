@@ -85,6 +85,29 @@ describe("following an event stream", () => {
     expect(h.states).toEqual(["connecting", "live", "reconnecting", "live", "reconnecting", "live"]);
   });
 
+  it("resumes from the id a stream opened with, and keeps it across a connection that brought nothing", async () => {
+    const [first, second, third, fourth] = [openBody(), openBody(), openBody(), openBody()];
+    const h = harness([() => first.response, () => second.response, () => third.response, () => fourth.response]);
+    close = h.stream.close;
+    await vi.waitFor(() => expect(h.calls).toHaveLength(1));
+    // The server's opening line: an id without data, which dispatches no event.
+    first.write("id: 7\n\n");
+    first.end();
+    await vi.waitFor(() => expect(h.calls).toHaveLength(2));
+    expect(h.calls[1]?.headers["Last-Event-ID"]).toBe("7");
+
+    second.end();
+    await vi.waitFor(() => expect(h.calls).toHaveLength(3));
+    expect(h.calls[2]?.headers["Last-Event-ID"]).toBe("7");
+
+    third.write("id: 9\n\n");
+    third.breakOff();
+    await vi.waitFor(() => expect(h.calls).toHaveLength(4));
+    expect(h.calls[3]?.headers["Last-Event-ID"]).toBe("9");
+    expect(h.events).toEqual([]);
+    expect(h.opens).toEqual([false, true, true, true]);
+  });
+
   it("asks the session for a new token after a 401 and carries on with it", async () => {
     const body = openBody();
     const h = harness([() => new Response(null, { status: 401 }), () => body.response]);

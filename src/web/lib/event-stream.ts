@@ -64,15 +64,18 @@ export function openEventStream(options: EventStreamOptions): { close(): void } 
   }
 
   async function read(body: ReadableStream<Uint8Array>, attempt: AbortController): Promise<void> {
-    const parser = createSseParser({
-      onEvent(event) {
-        lastEventId = event.lastEventId;
-        if (!closed()) options.onEvent(event);
+    const parser = createSseParser(
+      {
+        onEvent(event) {
+          lastEventId = event.lastEventId;
+          if (!closed()) options.onEvent(event);
+        },
+        onRetry: (ms) => {
+          serverRetryMs = ms;
+        },
       },
-      onRetry: (ms) => {
-        serverRetryMs = ms;
-      },
-    });
+      lastEventId,
+    );
     const decoder = new TextDecoder();
     const reader = body.getReader();
     let idle = setTimeout(() => attempt.abort(), idleTimeoutMs);
@@ -84,9 +87,10 @@ export function openEventStream(options: EventStreamOptions): { close(): void } 
         idle = setTimeout(() => attempt.abort(), idleTimeoutMs);
         parser.push(decoder.decode(value, { stream: true }));
       }
-      lastEventId = parser.lastEventId();
     } finally {
       clearTimeout(idle);
+      // Also when the connection broke: an `id:` without data (the stream's opening line) counts.
+      lastEventId = parser.lastEventId();
     }
   }
 

@@ -23,14 +23,18 @@ export interface SseHandlers {
  *   const parser = createSseParser({ onEvent: (e) => console.log(e.type, e.data) });
  *   parser.push("event: task.deleted\nid: 7\ndata: {\"id\":\"t1\"}\n\n");
  */
-export function createSseParser(handlers: SseHandlers): { push(text: string): void; lastEventId(): string } {
+export function createSseParser(
+  handlers: SseHandlers,
+  /** The last event ID of the connection before this one: like EventSource's, it carries over. */
+  initialLastEventId = "",
+): { push(text: string): void; lastEventId(): string } {
   let buffer = "";
   let started = false;
   // A chunk that ended in CR: a LF at the start of the next one belongs to the same line break.
   let afterCr = false;
   let type = "";
   let data: string[] = [];
-  let lastEventId = "";
+  let lastEventId = initialLastEventId;
 
   function dispatch(): void {
     if (data.length > 0) handlers.onEvent({ type: type || "message", data: data.join("\n"), lastEventId });
