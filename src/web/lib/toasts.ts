@@ -16,14 +16,25 @@ export interface Toast {
 export const toastStore = createUserStore<Toast[]>([]);
 let nextId = 1;
 
-/** Shows a toast; returns its id. Errors stay longer than confirmations. */
+/** Toasts on screen at once. */
+const MAX_TOASTS = 3;
+
+/**
+ * Shows a toast; returns its id. Errors stay longer than confirmations. With MAX_TOASTS already
+ * shown, the oldest goes first and ends as if it timed out, so the work its ending does (a delete
+ * whose undo window closes) still happens.
+ */
 export function showToast(
   toast: Omit<Toast, "id" | "durationMs" | "tone"> & Partial<Pick<Toast, "durationMs" | "tone">>,
 ) {
   const id = nextId++;
   const tone = toast.tone ?? "info";
   const full: Toast = { durationMs: tone === "error" ? 8000 : 5000, ...toast, tone, id };
-  toastStore.set((toasts) => [...toasts.slice(-2), full]);
+  const shown = toastStore.get();
+  for (const oldest of shown.slice(0, Math.max(0, shown.length - (MAX_TOASTS - 1)))) {
+    void endToast(oldest.id, "timeout");
+  }
+  toastStore.set((toasts) => [...toasts, full]);
   return id;
 }
 

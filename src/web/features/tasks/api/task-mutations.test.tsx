@@ -7,7 +7,7 @@ import type { Task, TaskCounts } from "../../../../shared/task.schemas.js";
 import { ApiError, NetworkError } from "../../../lib/api-error.js";
 import { forgetUser } from "../../../lib/forget-user.js";
 import { networkProblems, retryNetworkFailures } from "../../../lib/network-problems.js";
-import { endToast, toastStore } from "../../../lib/toasts.js";
+import { endToast, showToast, toastStore } from "../../../lib/toasts.js";
 import { task, user } from "../../../test/fake-server.js";
 import { pendingDeletes } from "../lib/pending-deletes.js";
 import { editDraft, editingTaskId, newTaskDraft } from "../lib/task-drafts.js";
@@ -174,6 +174,32 @@ describe("deleting with undo", () => {
     act(() => retryNetworkFailures());
     await waitFor(() => expect(shown()).toEqual([]));
     expect(count("pending")).toBe(0);
+  });
+  it("deletes a task whose undo toast was pushed off screen by newer toasts", async () => {
+    request.mockResolvedValue(undefined);
+    const tasks = [milk, task({ id: "t2", title: "Bread" }), task({ id: "t3", title: "Eggs" })];
+    client.setQueryData<TaskPages>(listKey, { pages: [{ tasks, nextCursor: null }], pageParams: [null] });
+    const { result } = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => {
+      for (const each of tasks) result.current(each);
+    });
+    expect(request).not.toHaveBeenCalled();
+
+    act(() => {
+      showToast({ message: "Reminder: Water the plants — due 9:00 AM" });
+    });
+    expect(toastStore.get().map((t) => t.message)).toEqual([
+      "Deleted “Bread”.",
+      "Deleted “Eggs”.",
+      "Reminder: Water the plants — due 9:00 AM",
+    ]);
+    await waitFor(() =>
+      expect(request).toHaveBeenCalledWith(`/api/${user.id}/tasks/t1`, expect.objectContaining({ method: "DELETE" })),
+    );
+    expect(request).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(shown().map((t) => t.id)).toEqual(["t2", "t3"]));
+    expect(pendingDeletes.get().has("t1")).toBe(false);
+    expect([...pendingDeletes.get().keys()]).toEqual(["t2", "t3"]);
   });
 });
 
