@@ -21,8 +21,9 @@ const MAX_TOASTS = 3;
 
 /**
  * Shows a toast; returns its id. Errors stay longer than confirmations. With MAX_TOASTS already
- * shown, the oldest goes first and ends as if it timed out, so the work its ending does (a delete
- * whose undo window closes) still happens.
+ * shown, one makes room: the oldest without an action (a notice, a reminder) if there is one, so
+ * that a burst of notices does not take an Undo away, else the oldest. It ends as if it timed
+ * out, so the work its ending does (a delete whose undo window closes) still happens.
  */
 export function showToast(
   toast: Omit<Toast, "id" | "durationMs" | "tone"> & Partial<Pick<Toast, "durationMs" | "tone">>,
@@ -30,9 +31,9 @@ export function showToast(
   const id = nextId++;
   const tone = toast.tone ?? "info";
   const full: Toast = { durationMs: tone === "error" ? 8000 : 5000, ...toast, tone, id };
-  const shown = toastStore.get();
-  for (const oldest of shown.slice(0, Math.max(0, shown.length - (MAX_TOASTS - 1)))) {
-    void endToast(oldest.id, "timeout");
+  for (let shown = toastStore.get(); shown.length >= MAX_TOASTS; shown = toastStore.get()) {
+    const leaving = shown.find((t) => !t.action) ?? (shown[0] as Toast);
+    void endToast(leaving.id, "timeout");
   }
   toastStore.set((toasts) => [...toasts, full]);
   return id;
