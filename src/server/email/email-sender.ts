@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import { emailOutbox } from "../db/schema/index.js";
 import type { Logger } from "../logger.js";
+import { PollLoop } from "../ops/poll-loop.js";
 import { maskEmail } from "./mask-email.js";
 import { type EmailKind, emailKinds, onEmailQueued } from "./queue-email.js";
 import { type EmailPayload, renderEmail } from "./templates.js";
@@ -81,10 +82,7 @@ const NUDGE_DELAY_MS = 25;
  */
 export class EmailSender {
   private readonly limits: DeliveryLimits;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private runAgain = false;
-  private stopped = false;
+  private readonly loop: PollLoop;
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -98,6 +96,11 @@ export class EmailSender {
     },
   ) {
     this.limits = { ...defaultDeliveryLimits, ...options.limits };
+    this.loop = new PollLoop({
+      run: async () => (await this.runOnce()).more,
+      pollIntervalMs: this.limits.pollIntervalMs,
+      onError: (error) => this.options.logger.warn({ err: errorMessage(error) }, "email outbox: run failed"),
+    });
   }
 
   get transportName(): EmailTransport["name"] {
@@ -105,9 +108,9 @@ export class EmailSender {
   }
 
   start(): void {
-    this.stopped = false;
-    this.unsubscribe = onEmailQueued(() => this.wake(NUDGE_DELAY_MS));
-    this.wake(0);
+    this.unsubscribe?.();
+    this.unsubscribe = onEmailQueued(() => this.loop.wake(NUDGE_DELAY_MS));
+    this.loop.start();
   }
 
   /**
@@ -115,10 +118,9 @@ export class EmailSender {
    * and hands the rest of its batch back; then closes the transport.
    */
   async stop(): Promise<void> {
-    this.stopped = true;
     this.unsubscribe?.();
-    clearTimeout(this.timer);
-    await this.running;
+    this.unsubscribe = undefined;
+    await this.loop.stop();
     this.options.transport.close();
   }
 
@@ -133,43 +135,15 @@ export class EmailSender {
     for (;;) {
       const batch = await this.claim();
       for (const [i, email] of batch.entries()) {
-        if (this.stopped) {
+        if (this.loop.stopped) {
           await this.release(batch.slice(i));
           return { ...counts, more: true };
         }
         await this.deliver(email, counts);
       }
       if (batch.length < batchSize) return { ...counts, more: false };
-      if (this.stopped || Date.now() - started >= runBudgetMs) return { ...counts, more: true };
+      if (this.loop.stopped || Date.now() - started >= runBudgetMs) return { ...counts, more: true };
     }
-  }
-
-  /** Runs after `delayMs`, unless a run is already due sooner; during a run, once more after it. */
-  private wake(delayMs: number): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.runAgain = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.tick(), delayMs);
-    this.timer.unref();
-  }
-
-  private tick(): void {
-    this.running = this.runOnce()
-      .then((result) => result.more)
-      .catch((error: unknown) => {
-        this.options.logger.warn({ err: errorMessage(error) }, "email outbox: run failed");
-        return false;
-      })
-      .then((more) => {
-        this.running = undefined;
-        const again = more || this.runAgain;
-        this.runAgain = false;
-        // Jittered, so that processes started together do not poll in lockstep.
-        this.wake(again ? 0 : this.limits.pollIntervalMs * (0.8 + Math.random() * 0.4));
-      });
   }
 
   /**

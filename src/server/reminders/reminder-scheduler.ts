@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
+import { PollLoop } from "../ops/poll-loop.js";
 import { fireDueReminders } from "./fire-due-reminders.js";
 
 export interface ReminderLimits {
@@ -53,25 +54,25 @@ export interface ReminderSchedulerOptions {
  */
 export class ReminderScheduler {
   private readonly limits: ReminderLimits;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: PollLoop;
 
   constructor(private readonly options: ReminderSchedulerOptions) {
     this.limits = { ...defaultReminderLimits, ...options.limits };
+    this.loop = new PollLoop({
+      run: async () => (await this.runOnce()).more,
+      pollIntervalMs: this.limits.pollIntervalMs,
+      // Nothing was committed: the same rows are due at the next poll.
+      onError: (error) => this.options.logger.warn({ err: rootMessage(error) }, "reminders: run failed"),
+    });
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Cancels the next run and waits for the one in progress, which ends after its current batch. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Fires what is due, a batch per transaction, until nothing is or the run's budget is spent. */
@@ -96,29 +97,8 @@ export class ReminderScheduler {
       // Short of a full batch: nothing more is due, or the rest belongs to owners busy right now,
       // who are better left to the next poll than retried in a tight loop.
       if (batch.consumed < batchSize) return counts;
-      if (this.stopped || Date.now() - started >= runBudgetMs) return { ...counts, more: true };
+      if (this.loop.stopped || Date.now() - started >= runBudgetMs) return { ...counts, more: true };
     }
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => this.tick(), delayMs);
-    this.timer.unref();
-  }
-
-  private tick(): void {
-    this.running = this.runOnce()
-      .then((counts) => counts.more)
-      .catch((error: unknown) => {
-        // Nothing was committed: the same rows are due at the next poll.
-        this.options.logger.warn({ err: rootMessage(error) }, "reminders: run failed");
-        return false;
-      })
-      .then((more) => {
-        this.running = undefined;
-        // Jittered, so that processes started together do not poll in lockstep.
-        this.schedule(more ? 0 : this.limits.pollIntervalMs * (0.8 + Math.random() * 0.4));
-      });
   }
 }
 
