@@ -8,6 +8,9 @@ import { createTestApp, type TestApp, type TestAppOptions } from "../helpers/tes
 
 export const PUBLIC_URL = "http://localhost:3000";
 
+/** The outbox sender polling and retrying often, so that emails arrive within a test's patience. */
+export const FAST_EMAIL = { pollIntervalMs: 50, retryBaseMs: 50, retryMaxMs: 200 };
+
 export interface EmailWorld {
   t: TestApp;
   inbox: SmtpInbox;
@@ -24,7 +27,7 @@ export function emailWorldForFile(options: Omit<TestAppOptions, "emailSender"> =
     world.t = await createTestApp({
       ...options,
       env: { SMTP_URL: world.inbox.url, ...options.env },
-      emailSender: { pollIntervalMs: 50, retryBaseMs: 50, retryMaxMs: 200 },
+      emailSender: FAST_EMAIL,
     });
   });
   afterAll(async () => {

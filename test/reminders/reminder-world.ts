@@ -2,48 +2,49 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect } from "vitest";
 import type { ReminderLimits } from "../../src/server/reminders/reminder-scheduler.js";
 import type { Task } from "../../src/shared/task.schemas.js";
-import { emailedToken, PUBLIC_URL, queuedFor } from "../email/email-flows.js";
+import {
+  type EmailWorld,
+  emailedToken,
+  emailWorldForFile,
+  FAST_EMAIL,
+  PUBLIC_URL,
+  queuedFor,
+} from "../email/email-flows.js";
 import { bearer, jsonRequest, type SignedInUser, signUp } from "../helpers/auth-client.js";
 import { type ServedApp, serveOverHttp } from "../helpers/http-server.js";
-import { type SmtpInbox, startSmtpInbox } from "../helpers/smtp-inbox.js";
+import type { SmtpInbox } from "../helpers/smtp-inbox.js";
 import { openSse, type SseEvent, type SseStream } from "../helpers/sse-client.js";
-import { createTestApp, type TestApp, type TestAppOptions } from "../helpers/test-app.js";
+import type { TestApp, TestAppOptions } from "../helpers/test-app.js";
 import { type TasksApi, tasksApi } from "../tasks/helpers.js";
 
-export { PUBLIC_URL };
+export { FAST_EMAIL, PUBLIC_URL };
 
 /** Polls often, so that "within a few seconds" is well inside a test's patience. */
 export const FAST_REMINDERS: Partial<ReminderLimits> = { pollIntervalMs: 100 };
-export const FAST_EMAIL = { pollIntervalMs: 50, retryBaseMs: 50, retryMaxMs: 200 };
 
-export interface ReminderWorld {
-  t: TestApp;
-  inbox: SmtpInbox;
+export interface ReminderWorld extends EmailWorld {
   served: ServedApp;
   streams: SseStream[];
 }
 
 /**
- * For a test file: a real SMTP server, and the app over a fresh database with its outbox sender
- * and reminder scheduler polling often, served over HTTP for the event streams.
+ * For a test file: the email world (a real SMTP server, the app over a fresh database, its outbox
+ * sender polling often) with the reminder scheduler polling often too, served over HTTP for the
+ * event streams. Vitest runs after-hooks in reverse, so streams and server close before the app.
  */
 export function reminderWorldForFile(options: Omit<TestAppOptions, "emailSender"> = {}): ReminderWorld {
-  const world = { streams: [] as SseStream[] } as ReminderWorld;
+  const world = emailWorldForFile({
+    reminderScheduler: FAST_REMINDERS,
+    ...options,
+    env: { PUBLIC_URL, ...options.env },
+  }) as ReminderWorld;
+  world.streams = [];
   beforeAll(async () => {
-    world.inbox = await startSmtpInbox();
-    world.t = await createTestApp({
-      reminderScheduler: FAST_REMINDERS,
-      ...options,
-      env: { SMTP_URL: world.inbox.url, PUBLIC_URL, ...options.env },
-      emailSender: FAST_EMAIL,
-    });
     world.served = await serveOverHttp(world.t);
   });
   afterAll(async () => {
     for (const stream of world.streams) stream.close();
     await world.served?.close();
-    await world.t?.close();
-    await world.inbox?.stop();
   });
   return world;
 }
